@@ -1,0 +1,511 @@
+/* config.c - defaults, the key table, and the file and value parsers. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USEC_PER_MSEC UINT64_C(1000)
+#define USEC_PER_SEC UINT64_C(1000000)
+#define USEC_PER_DAY (UINT64_C(86400) * USEC_PER_SEC)
+
+#define FIELD(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
+#define BOTH (CONFIG_DAEMON | CONFIG_CLIENT)
+
+const struct config_key config_keys[] = {
+	{ "fifo_path", CONFIG_T_PATH, BOTH, FIELD(fifo_path), 0, 0, "PATH",
+	  "FIFO for the event and log stream" },
+	{ "shm_name", CONFIG_T_IPCNAME, BOTH, FIELD(shm_name), 0, 0, "/NAME",
+	  "POSIX shared-memory segment" },
+	{ "sem_name", CONFIG_T_IPCNAME, BOTH, FIELD(sem_name), 0, 0, "/NAME",
+	  "POSIX named semaphore guarding the segment" },
+	{ "msg_key", CONFIG_T_MSGKEY, BOTH, FIELD(msg_key), 1, INT32_MAX, "KEY",
+	  "System V message-queue key (decimal or 0x hex)" },
+	{ "lock_path", CONFIG_T_PATH, CONFIG_DAEMON, FIELD(lock_path), 0, 0,
+	  "PATH", "lock file that keeps one instance per set of names" },
+	{ "log_level", CONFIG_T_LOGLEVEL, CONFIG_DAEMON, FIELD(log_level), 0, 0,
+	  "LEVEL", "err, warning, notice, info or debug" },
+	{ "fifo_format", CONFIG_T_FIFOFORMAT, CONFIG_DAEMON, FIELD(fifo_format),
+	  0, 0, "FORMAT", "text or json" },
+	{ "sample_interval", CONFIG_T_DURATION, CONFIG_DAEMON,
+	  FIELD(sample_interval_usec), 10 * USEC_PER_MSEC, USEC_PER_DAY, "TIME",
+	  "CPU and memory sampling interval" },
+	{ "stats_interval", CONFIG_T_DURATION, CONFIG_DAEMON,
+	  FIELD(stats_interval_usec), 10 * USEC_PER_MSEC, USEC_PER_DAY, "TIME",
+	  "link counter refresh interval" },
+	{ "reply_timeout", CONFIG_T_DURATION, CONFIG_DAEMON,
+	  FIELD(reply_timeout_usec), USEC_PER_MSEC, 60 * USEC_PER_SEC, "TIME",
+	  "longest wait to deliver one reply to a client" },
+	{ "collector_timeout", CONFIG_T_DURATION, CONFIG_DAEMON,
+	  FIELD(collector_timeout_usec), 100 * USEC_PER_MSEC, 3600 * USEC_PER_SEC,
+	  "TIME", "restart the collector when it does not answer within" },
+	{ "netlink_rcvbuf", CONFIG_T_SIZE, CONFIG_DAEMON, FIELD(netlink_rcvbuf),
+	  64 * 1024, UINT64_C(1) << 30, "BYTES", "netlink socket receive buffer" },
+	{ "event_ring", CONFIG_T_UINT, CONFIG_DAEMON, FIELD(event_ring), 16,
+	  1u << 20, "N", "events kept in the segment's ring" },
+	{ "fifo_mode", CONFIG_T_MODE, CONFIG_DAEMON, FIELD(fifo_mode), 0, 0777,
+	  "MODE", "permissions of the FIFO" },
+	{ "shm_mode", CONFIG_T_MODE, CONFIG_DAEMON, FIELD(shm_mode), 0, 0777,
+	  "MODE", "permissions of the shared-memory segment" },
+	{ "sem_mode", CONFIG_T_MODE, CONFIG_DAEMON, FIELD(sem_mode), 0, 0777,
+	  "MODE", "permissions of the semaphore" },
+	{ "msg_mode", CONFIG_T_MODE, CONFIG_DAEMON, FIELD(msg_mode), 0, 0777,
+	  "MODE", "permissions of the message queue" },
+	{ NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	strcpy(c->fifo_path, "/tmp/ipc_fifo");
+	strcpy(c->shm_name, "/ipc_shm");
+	strcpy(c->sem_name, "/ipc_sem");
+	c->msg_key = 0x1111;
+	strcpy(c->lock_path, RUNSTATEDIR "/ipcmond/ipcmond.lock");
+	c->log_level = LOGLEVEL_INFO;
+	c->fifo_format = FIFO_FORMAT_TEXT;
+	c->sample_interval_usec = USEC_PER_SEC;
+	c->stats_interval_usec = USEC_PER_SEC;
+	c->reply_timeout_usec = 2 * USEC_PER_SEC;
+	c->collector_timeout_usec = 5 * USEC_PER_SEC;
+	c->netlink_rcvbuf = 4u << 20;
+	c->event_ring = 1024;
+	c->fifo_mode = 0644;
+	c->shm_mode = 0644;
+	c->sem_mode = 0600;
+	c->msg_mode = 0666;
+}
+
+static const char *const loglevel_names[] = {
+	[LOGLEVEL_ERR] = "err",       [LOGLEVEL_WARNING] = "warning",
+	[LOGLEVEL_NOTICE] = "notice", [LOGLEVEL_INFO] = "info",
+	[LOGLEVEL_DEBUG] = "debug",
+};
+
+const char *config_loglevel_name(enum log_level l)
+{
+	if (l < LOGLEVEL_ERR || l > LOGLEVEL_DEBUG)
+		return "?";
+	return loglevel_names[l];
+}
+
+int config_loglevel_parse(const char *s, enum log_level *ret)
+{
+	for (int l = LOGLEVEL_ERR; l <= LOGLEVEL_DEBUG; l++)
+		if (strcmp(s, loglevel_names[l]) == 0) {
+			*ret = l;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const struct config_key *config_key_find(const char *name, bool option)
+{
+	for (const struct config_key *k = config_keys; k->name; k++) {
+		size_t i;
+
+		for (i = 0; k->name[i] && name[i]; i++) {
+			char want = k->name[i];
+
+			if (option && want == '_')
+				want = '-';
+			if (name[i] != want)
+				break;
+		}
+		if (!k->name[i] && !name[i])
+			return k;
+	}
+	return NULL;
+}
+
+/* Unsigned decimal (or 0x hex / leading-0 octal when base is 0) with
+ * nothing left over; the unit suffix, if any, goes to *rest. */
+static int parse_u64(const char *s, int base, uint64_t *ret, const char **rest)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno)
+		return -errno;
+	if (!rest && *end)
+		return -EINVAL;
+	if (rest)
+		*rest = end;
+	*ret = v;
+	return 0;
+}
+
+static int parse_duration(const char *s, uint64_t *ret)
+{
+	static const struct {
+		const char *suffix;
+		uint64_t mult;
+	} units[] = {
+		{ "", USEC_PER_SEC },	 { "s", USEC_PER_SEC },
+		{ "sec", USEC_PER_SEC }, { "ms", USEC_PER_MSEC },
+		{ "msec", USEC_PER_MSEC }, { "us", 1 },
+		{ "min", 60 * USEC_PER_SEC },
+	};
+	uint64_t whole, frac = 0, fracdiv = 1;
+	const char *p;
+	int r;
+
+	r = parse_u64(s, 10, &whole, &p);
+	if (r < 0)
+		return r;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*p); p++)
+			if (fracdiv < 1000000000) {
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				fracdiv *= 10;
+			}
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].suffix) != 0)
+			continue;
+		if (whole > UINT64_MAX / units[i].mult)
+			return -ERANGE;
+		*ret = whole * units[i].mult + frac * units[i].mult / fracdiv;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int parse_size(const char *s, uint64_t *ret)
+{
+	uint64_t v, mult = 1;
+	const char *p;
+	int r;
+
+	r = parse_u64(s, 10, &v, &p);
+	if (r < 0)
+		return r;
+	switch (*p) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		mult = 1024;
+		p++;
+		break;
+	case 'm': case 'M':
+		mult = 1024 * 1024;
+		p++;
+		break;
+	case 'g': case 'G':
+		mult = 1024 * 1024 * 1024;
+		p++;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*p == 'i' && mult > 1) /* accept KiB spelled "Ki" too */
+		p++;
+	if (*p == 'B' || *p == 'b')
+		p++;
+	if (*p)
+		return -EINVAL;
+	if (v > UINT64_MAX / mult)
+		return -ERANGE;
+	*ret = v * mult;
+	return 0;
+}
+
+static void set_field(struct config *c, const struct config_key *k,
+		      uint64_t v)
+{
+	char *field = (char *)c + k->offset;
+
+	switch (k->size) {
+	case sizeof(uint64_t): {
+		uint64_t x = v;
+		memcpy(field, &x, sizeof(x));
+		break;
+	}
+	case sizeof(uint32_t): {
+		uint32_t x = (uint32_t)v;
+		memcpy(field, &x, sizeof(x));
+		break;
+	}
+	default:
+		abort(); /* the table is wrong: a programming error */
+	}
+}
+
+int config_set(struct config *c, const struct config_key *k,
+	       const char *value, char *err, size_t errlen)
+{
+	char *field = (char *)c + k->offset;
+	uint64_t v;
+	int r;
+
+	switch (k->type) {
+	case CONFIG_T_PATH:
+		if (value[0] != '/') {
+			snprintf(err, errlen, "'%s' is not an absolute path", value);
+			return -EINVAL;
+		}
+		if (strlen(value) >= k->size) {
+			snprintf(err, errlen, "path is too long (%zu bytes, at most %zu)",
+				 strlen(value), k->size - 1);
+			return -EINVAL;
+		}
+		strcpy(field, value);
+		return 0;
+
+	case CONFIG_T_IPCNAME:
+		if (value[0] != '/') {
+			snprintf(err, errlen, "'%s' must start with '/'", value);
+			return -EINVAL;
+		}
+		if (value[1] == '\0' || strchr(value + 1, '/')) {
+			snprintf(err, errlen,
+				 "'%s' must be '/' followed by a name without '/'", value);
+			return -EINVAL;
+		}
+		if (strlen(value) >= k->size) {
+			snprintf(err, errlen, "name is too long (%zu bytes, at most %zu)",
+				 strlen(value), k->size - 1);
+			return -EINVAL;
+		}
+		strcpy(field, value);
+		return 0;
+
+	case CONFIG_T_MSGKEY:
+		r = parse_u64(value, 0, &v, NULL);
+		if (r < 0 || v > k->max) {
+			snprintf(err, errlen, "bad number '%s' (want 1..0x%" PRIx64 ", decimal or 0x hex)",
+				 value, k->max);
+			return -EINVAL;
+		}
+		if (v == 0) {
+			snprintf(err, errlen, "key 0 is IPC_PRIVATE, which no client could reach");
+			return -EINVAL;
+		}
+		c->msg_key = (key_t)v;
+		return 0;
+
+	case CONFIG_T_DURATION:
+		r = parse_duration(value, &v);
+		if (r < 0) {
+			snprintf(err, errlen, "bad duration '%s' (examples: 2, 1.5s, 250ms, 1min)", value);
+			return -EINVAL;
+		}
+		if (v < k->min || v > k->max) {
+			snprintf(err, errlen, "duration '%s' out of range (%" PRIu64 "ms to %" PRIu64 "s)",
+				 value, k->min / USEC_PER_MSEC, k->max / USEC_PER_SEC);
+			return -EINVAL;
+		}
+		set_field(c, k, v);
+		return 0;
+
+	case CONFIG_T_SIZE:
+		r = parse_size(value, &v);
+		if (r < 0) {
+			snprintf(err, errlen, "bad size '%s' (examples: 65536, 512K, 4M)", value);
+			return -EINVAL;
+		}
+		if (v < k->min || v > k->max) {
+			snprintf(err, errlen, "size '%s' out of range (%" PRIu64 " to %" PRIu64 " bytes)",
+				 value, k->min, k->max);
+			return -EINVAL;
+		}
+		set_field(c, k, v);
+		return 0;
+
+	case CONFIG_T_UINT:
+		r = parse_u64(value, 10, &v, NULL);
+		if (r < 0) {
+			snprintf(err, errlen, "bad number '%s'", value);
+			return -EINVAL;
+		}
+		if (v < k->min || v > k->max) {
+			snprintf(err, errlen, "%s out of range (%" PRIu64 " to %" PRIu64 ")",
+				 value, k->min, k->max);
+			return -EINVAL;
+		}
+		set_field(c, k, v);
+		return 0;
+
+	case CONFIG_T_MODE:
+		r = parse_u64(value, 8, &v, NULL);
+		if (r < 0 || v > k->max) {
+			snprintf(err, errlen, "bad mode '%s' (want octal, e.g. 0644)", value);
+			return -EINVAL;
+		}
+		*(mode_t *)(void *)field = (mode_t)v;
+		return 0;
+
+	case CONFIG_T_LOGLEVEL:
+		if (config_loglevel_parse(value, &c->log_level) < 0) {
+			snprintf(err, errlen,
+				 "bad log level '%s' (want err, warning, notice, info or debug)", value);
+			return -EINVAL;
+		}
+		return 0;
+
+	case CONFIG_T_FIFOFORMAT:
+		if (strcmp(value, "text") == 0)
+			c->fifo_format = FIFO_FORMAT_TEXT;
+		else if (strcmp(value, "json") == 0)
+			c->fifo_format = FIFO_FORMAT_JSON;
+		else {
+			snprintf(err, errlen, "bad format '%s' (want text or json)", value);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	abort();
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int config_parse_stream(struct config *c, FILE *f, const char *name,
+			char *err, size_t errlen)
+{
+	char line[PATH_MAX + 256];
+	char msg[256];
+	unsigned lineno = 0;
+
+	while (fgets(line, sizeof(line), f)) {
+		const struct config_key *k;
+		char *key, *value, *eq, *hash;
+		size_t n = strlen(line);
+
+		lineno++;
+		if (n == sizeof(line) - 1 && line[n - 1] != '\n' && !feof(f)) {
+			snprintf(err, errlen, "%s:%u: line too long", name, lineno);
+			return -EINVAL;
+		}
+		/* '#' starts a comment at the start of a line or after blanks,
+		 * so that a path may still contain one. */
+		for (hash = line; (hash = strchr(hash, '#')); hash++)
+			if (hash == line || isspace((unsigned char)hash[-1])) {
+				*hash = '\0';
+				break;
+			}
+		key = trim(line);
+		if (!*key)
+			continue;
+		eq = strchr(key, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s:%u: expected 'key = value', got '%.64s'",
+				 name, lineno, key);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		value = trim(eq + 1);
+		key = trim(key);
+		k = config_key_find(key, false);
+		if (!k) {
+			snprintf(err, errlen, "%s:%u: unknown key '%.64s'", name, lineno, key);
+			return -EINVAL;
+		}
+		if (!*value) {
+			snprintf(err, errlen, "%s:%u: key '%s': empty value", name, lineno, key);
+			return -EINVAL;
+		}
+		if (config_set(c, k, value, msg, sizeof(msg)) < 0) {
+			snprintf(err, errlen, "%s:%u: key '%s': %s", name, lineno, key, msg);
+			return -EINVAL;
+		}
+	}
+	if (ferror(f)) {
+		int e = errno ? errno : EIO;
+
+		snprintf(err, errlen, "%s: read error: %s", name, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+int config_load_file(struct config *c, const char *path, bool required,
+		     char *err, size_t errlen)
+{
+	FILE *f;
+	int r;
+
+	f = fopen(path, "re");
+	if (!f) {
+		int e = errno;
+
+		if (e == ENOENT && !required)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	r = config_parse_stream(c, f, path, err, errlen);
+	fclose(f);
+	return r;
+}
+
+void config_format(const struct config *c, const struct config_key *k,
+		   char *buf, size_t len)
+{
+	const char *field = (const char *)c + k->offset;
+	uint64_t v = 0;
+
+	if (k->size == sizeof(uint64_t))
+		memcpy(&v, field, sizeof(uint64_t));
+	else if (k->size == sizeof(uint32_t)) {
+		uint32_t x;
+		memcpy(&x, field, sizeof(x));
+		v = x;
+	}
+	switch (k->type) {
+	case CONFIG_T_PATH:
+	case CONFIG_T_IPCNAME:
+		snprintf(buf, len, "%s", field);
+		break;
+	case CONFIG_T_MSGKEY:
+		snprintf(buf, len, "0x%x", (unsigned)c->msg_key);
+		break;
+	case CONFIG_T_DURATION:
+		if (v % USEC_PER_SEC == 0)
+			snprintf(buf, len, "%" PRIu64 "s", v / USEC_PER_SEC);
+		else if (v % USEC_PER_MSEC == 0)
+			snprintf(buf, len, "%" PRIu64 "ms", v / USEC_PER_MSEC);
+		else
+			snprintf(buf, len, "%" PRIu64 "us", v);
+		break;
+	case CONFIG_T_SIZE:
+		if (v && v % (1024 * 1024) == 0)
+			snprintf(buf, len, "%" PRIu64 "M", v / (1024 * 1024));
+		else if (v && v % 1024 == 0)
+			snprintf(buf, len, "%" PRIu64 "K", v / 1024);
+		else
+			snprintf(buf, len, "%" PRIu64, v);
+		break;
+	case CONFIG_T_UINT:
+		snprintf(buf, len, "%" PRIu64, v);
+		break;
+	case CONFIG_T_MODE:
+		snprintf(buf, len, "%04o", (unsigned)*(const mode_t *)(const void *)field);
+		break;
+	case CONFIG_T_LOGLEVEL:
+		snprintf(buf, len, "%s", config_loglevel_name(c->log_level));
+		break;
+	case CONFIG_T_FIFOFORMAT:
+		snprintf(buf, len, "%s", c->fifo_format == FIFO_FORMAT_JSON ? "json" : "text");
+		break;
+	}
+}

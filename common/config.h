@@ -1,0 +1,121 @@
+/* config.h - the configuration both programs share.
+ *
+ * One table of keys drives the config file parser, the long options of
+ * both programs and the --help text, so that the three cannot disagree.
+ * Precedence: command line over file over built-in defaults.
+ */
+#ifndef IPCMON_CONFIG_H
+#define IPCMON_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define CONFIG_DEFAULT_FILE SYSCONFDIR "/ipcmond.conf"
+
+/* Longest POSIX IPC name we accept, leading '/' included.  The semaphore
+ * lives at /dev/shm/sem.NAME, so NAME_MAX - 4 is the real bound. */
+#define CONFIG_IPC_NAME_MAX (NAME_MAX - 4)
+
+enum log_level {
+	LOGLEVEL_ERR = 3, /* syslog priorities, so they map 1:1 to sd-daemon */
+	LOGLEVEL_WARNING = 4,
+	LOGLEVEL_NOTICE = 5,
+	LOGLEVEL_INFO = 6,
+	LOGLEVEL_DEBUG = 7,
+};
+
+enum fifo_format {
+	FIFO_FORMAT_TEXT = 0,
+	FIFO_FORMAT_JSON = 1,
+};
+
+/* Which program a key is offered to as a long option.  Every key is
+ * accepted in the file by both, so one file serves daemon and client. */
+#define CONFIG_DAEMON 0x1u
+#define CONFIG_CLIENT 0x2u
+
+struct config {
+	/* names: what a client needs to reach the daemon */
+	char fifo_path[PATH_MAX];
+	char shm_name[CONFIG_IPC_NAME_MAX + 1];
+	char sem_name[CONFIG_IPC_NAME_MAX + 1];
+	key_t msg_key;
+	char lock_path[PATH_MAX];
+
+	/* daemon tunables */
+	enum log_level log_level;
+	enum fifo_format fifo_format;
+	uint64_t sample_interval_usec; /* CPU and memory */
+	uint64_t stats_interval_usec;  /* per-link counters */
+	uint64_t reply_timeout_usec;   /* bound on one undeliverable reply */
+	uint64_t collector_timeout_usec; /* collector must answer pings within */
+	uint64_t netlink_rcvbuf;       /* bytes */
+	uint32_t event_ring;           /* events kept in the segment */
+	mode_t fifo_mode;
+	mode_t shm_mode;
+	mode_t sem_mode;
+	mode_t msg_mode;
+};
+
+enum config_type {
+	CONFIG_T_PATH,     /* absolute path */
+	CONFIG_T_IPCNAME,  /* "/name", no other '/' */
+	CONFIG_T_MSGKEY,   /* non-zero SysV key, decimal or 0x hex */
+	CONFIG_T_DURATION, /* 1.5, 1.5s, 250ms, 2min */
+	CONFIG_T_SIZE,     /* bytes, with optional k/M/G (powers of 1024) */
+	CONFIG_T_UINT,
+	CONFIG_T_MODE,     /* octal permission bits */
+	CONFIG_T_LOGLEVEL,
+	CONFIG_T_FIFOFORMAT,
+};
+
+struct config_key {
+	const char *name;    /* file key; the long option is it with '-' for '_' */
+	enum config_type type;
+	unsigned scope;      /* CONFIG_DAEMON | CONFIG_CLIENT */
+	size_t offset;       /* into struct config */
+	size_t size;         /* of the field */
+	uint64_t min, max;   /* for numbers, durations (usec) and sizes */
+	const char *argname; /* for --help */
+	const char *help;
+};
+
+/* The table, ended by an entry whose name is NULL. */
+extern const struct config_key config_keys[];
+
+/* Fill *c with the built-in defaults. */
+void config_defaults(struct config *c);
+
+/* Look a key up by its file name ("fifo_path") or, when option is true,
+ * by its long-option spelling ("fifo-path").  NULL when unknown. */
+const struct config_key *config_key_find(const char *name, bool option);
+
+/* Parse value for key k and store it in *c.  Returns 0, or -EINVAL with a
+ * message (without the key's name) in err. *c is unchanged on error. */
+int config_set(struct config *c, const struct config_key *k,
+	       const char *value, char *err, size_t errlen);
+
+/* Parse "key = value" lines from f; name is used in messages.  Returns 0,
+ * or -EINVAL with "NAME:LINE: key 'KEY': what was wrong" in err.  *c may
+ * hold the keys before the bad line on error: callers stop on error. */
+int config_parse_stream(struct config *c, FILE *f, const char *name,
+			char *err, size_t errlen);
+
+/* Load a file.  A missing file is an error only when required; other I/O
+ * errors always are.  Returns 0, -errno or -EINVAL, message in err. */
+int config_load_file(struct config *c, const char *path, bool required,
+		     char *err, size_t errlen);
+
+/* Render the value of k in *c as the file would spell it, for --help and
+ * for the start-up log line. */
+void config_format(const struct config *c, const struct config_key *k,
+		   char *buf, size_t len);
+
+/* Names for log levels, "err" .. "debug". */
+const char *config_loglevel_name(enum log_level l);
+int config_loglevel_parse(const char *s, enum log_level *ret);
+
+#endif

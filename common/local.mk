@@ -1,0 +1,8 @@
+# What both programs share: no libnl, no libsystemd, no logging.
+noinst_LIBRARIES += common/libcommon.a
+common_libcommon_a_SOURCES = \
+	common/cmdline.c \
+	common/cmdline.h \
+	common/config.c \
+	common/config.h \
+	$(NULL)

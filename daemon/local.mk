@@ -1,0 +1,23 @@
+# The daemon is a library with a tiny main, so tests link what it runs.
+noinst_LIBRARIES += daemon/libipcmond.a
+daemon_libipcmond_a_CFLAGS = $(AM_CFLAGS) $(LIBNL_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+daemon_libipcmond_a_SOURCES = \
+	daemon/lockfile.c \
+	daemon/lockfile.h \
+	daemon/log.c \
+	daemon/log.h \
+	daemon/supervisor.c \
+	daemon/supervisor.h \
+	$(NULL)
+
+IPCMOND_LIBS = \
+	daemon/libipcmond.a \
+	common/libcommon.a \
+	$(LIBNL_LIBS) \
+	$(LIBSYSTEMD_LIBS) \
+	$(NULL)
+
+sbin_PROGRAMS += ipcmond
+ipcmond_SOURCES = daemon/main.c
+ipcmond_CFLAGS = $(AM_CFLAGS) $(LIBNL_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+ipcmond_LDADD = $(IPCMOND_LIBS)

@@ -1,0 +1,165 @@
+/* log.c - see log.h. */
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOG_LINE_MAX 4096
+
+static enum log_level log_level = LOGLEVEL_INFO;
+static char log_proc[32] = "main";
+static bool log_journal;
+static bool log_to_stderr = true;
+static log_sink_fn *log_sink;
+static void *log_sink_data;
+
+/* stderr is the journal when JOURNAL_STREAM names its device and inode. */
+static bool stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2)
+		return false;
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return st.st_dev == (dev_t)dev && st.st_ino == (ino_t)ino;
+}
+
+void log_init(enum log_level level, const char *procname)
+{
+	log_level = level;
+	log_procinit(procname);
+	log_journal = stderr_is_journal();
+	log_to_stderr = true;
+}
+
+void log_procinit(const char *procname)
+{
+	snprintf(log_proc, sizeof(log_proc), "%s", procname);
+}
+
+void log_setlevel(enum log_level level)
+{
+	log_level = level;
+}
+
+enum log_level log_getlevel(void)
+{
+	return log_level;
+}
+
+void log_set_sink(log_sink_fn *fn, void *userdata, bool to_stderr)
+{
+	log_sink = fn;
+	log_sink_data = userdata;
+	log_to_stderr = to_stderr || !fn;
+}
+
+void log_timestamp(char *buf, unsigned long size)
+{
+	struct timeval tv;
+	struct tm tm;
+	char tmp[32];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%06ldZ", tmp, (long)tv.tv_usec);
+}
+
+void log_record(int prio, const char *source, const char *msg)
+{
+	int saved = errno;
+
+	if (prio > (int)log_level) {
+		errno = saved;
+		return;
+	}
+	if (log_to_stderr) {
+		if (log_journal) {
+			fprintf(stderr, "<%d>%s: %s\n", prio, source, msg);
+		} else {
+			char ts[40];
+
+			log_timestamp(ts, sizeof(ts));
+			fprintf(stderr, "%s %s %s: %s\n", ts,
+				config_loglevel_name((enum log_level)prio), source, msg);
+		}
+		fflush(stderr);
+	}
+	if (log_sink)
+		log_sink(prio, source, msg, log_sink_data);
+	errno = saved;
+}
+
+void vlog(int prio, const char *fmt, va_list ap)
+{
+	char msg[LOG_LINE_MAX];
+	int saved = errno;
+
+	if (prio > (int)log_level)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_record(prio, log_proc, msg);
+	errno = saved;
+}
+
+/* fmt followed by ": strerror(errno)". */
+static void vlog_errno(int prio, const char *fmt, va_list ap)
+{
+	char msg[LOG_LINE_MAX];
+	int saved = errno;
+	int n;
+
+	if (prio > (int)log_level)
+		return;
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(saved));
+	log_record(prio, log_proc, msg);
+	errno = saved;
+}
+
+#define LOG_FN(name, prio, body)                  \
+	void name(const char *fmt, ...)           \
+	{                                         \
+		va_list ap;                       \
+		va_start(ap, fmt);                \
+		body(prio, fmt, ap);              \
+		va_end(ap);                       \
+	}
+
+LOG_FN(log_warn, LOGLEVEL_WARNING, vlog_errno)
+LOG_FN(log_warnx, LOGLEVEL_WARNING, vlog)
+LOG_FN(log_err, LOGLEVEL_ERR, vlog)
+LOG_FN(log_notice, LOGLEVEL_NOTICE, vlog)
+LOG_FN(log_info, LOGLEVEL_INFO, vlog)
+LOG_FN(log_debug, LOGLEVEL_DEBUG, vlog)
+
+void fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_errno(LOGLEVEL_ERR, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOGLEVEL_ERR, fmt, ap);
+	va_end(ap);
+	exit(1);
+}

@@ -1,0 +1,283 @@
+/* check_config.c - the config file and option parser, every bad input. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+
+static struct config cfg;
+static char err[512];
+
+static void setup(void)
+{
+	config_defaults(&cfg);
+	err[0] = '\0';
+}
+
+static int parse(const char *text)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int r;
+
+	ck_assert_ptr_nonnull(f);
+	r = config_parse_stream(&cfg, f, "test.conf", err, sizeof(err));
+	fclose(f);
+	return r;
+}
+
+START_TEST(test_defaults)
+{
+	ck_assert_str_eq(cfg.fifo_path, "/tmp/ipc_fifo");
+	ck_assert_str_eq(cfg.shm_name, "/ipc_shm");
+	ck_assert_str_eq(cfg.sem_name, "/ipc_sem");
+	ck_assert_int_eq(cfg.msg_key, 0x1111);
+	ck_assert_int_eq(cfg.log_level, LOGLEVEL_INFO);
+	ck_assert_int_eq(cfg.shm_mode, 0644);
+	ck_assert_int_eq(cfg.sem_mode, 0600);
+	ck_assert_int_eq(cfg.msg_mode, 0666);
+}
+END_TEST
+
+START_TEST(test_good_file)
+{
+	ck_assert_int_eq(parse("# a comment\n"
+			       "\n"
+			       "fifo_path = /run/x#y/fifo   # inline comment\n"
+			       "  shm_name=/s1\n"
+			       "sem_name = /s2\t\n"
+			       "msg_key = 0x2222\n"
+			       "log_level = debug\n"
+			       "sample_interval = 250ms\n"
+			       "stats_interval = 1.5\n"
+			       "netlink_rcvbuf = 8M\n"
+			       "event_ring = 4096\n"
+			       "fifo_mode = 0600\n"
+			       "fifo_format = json\n"),
+			 0);
+	ck_assert_str_eq(cfg.fifo_path, "/run/x#y/fifo");
+	ck_assert_str_eq(cfg.shm_name, "/s1");
+	ck_assert_str_eq(cfg.sem_name, "/s2");
+	ck_assert_int_eq(cfg.msg_key, 0x2222);
+	ck_assert_int_eq(cfg.log_level, LOGLEVEL_DEBUG);
+	ck_assert_uint_eq(cfg.sample_interval_usec, 250000);
+	ck_assert_uint_eq(cfg.stats_interval_usec, 1500000);
+	ck_assert_uint_eq(cfg.netlink_rcvbuf, 8u << 20);
+	ck_assert_uint_eq(cfg.event_ring, 4096);
+	ck_assert_int_eq(cfg.fifo_mode, 0600);
+	ck_assert_int_eq(cfg.fifo_format, FIFO_FORMAT_JSON);
+}
+END_TEST
+
+START_TEST(test_decimal_key)
+{
+	ck_assert_int_eq(parse("msg_key = 4369\n"), 0);
+	ck_assert_int_eq(cfg.msg_key, 0x1111);
+}
+END_TEST
+
+/* Each bad line: the message must name file, line, key and the problem. */
+static const struct {
+	const char *text;
+	const char *want;
+} bad[] = {
+	{ "bogus = 1\n", "test.conf:1: unknown key 'bogus'" },
+	{ "\n\nmsg_key = zz\n", "test.conf:3: key 'msg_key': bad number 'zz'" },
+	{ "msg_key = 0\n", "test.conf:1: key 'msg_key': key 0 is IPC_PRIVATE" },
+	{ "msg_key = 0x0\n", "test.conf:1: key 'msg_key': key 0 is IPC_PRIVATE" },
+	{ "msg_key = -5\n", "key 'msg_key': bad number '-5'" },
+	{ "msg_key = 0x1ffffffff\n", "key 'msg_key': bad number" },
+	{ "msg_key = 12abc\n", "key 'msg_key': bad number '12abc'" },
+	{ "shm_name = ipc_shm\n", "test.conf:1: key 'shm_name': 'ipc_shm' must start with '/'" },
+	{ "sem_name = sem\n", "key 'sem_name': 'sem' must start with '/'" },
+	{ "sem_name = /a/b\n", "key 'sem_name': '/a/b' must be '/' followed by a name" },
+	{ "shm_name = /\n", "key 'shm_name': '/' must be '/' followed by a name" },
+	{ "fifo_path = tmp/fifo\n", "key 'fifo_path': 'tmp/fifo' is not an absolute path" },
+	{ "fifo_path =\n", "test.conf:1: key 'fifo_path': empty value" },
+	{ "just words\n", "test.conf:1: expected 'key = value'" },
+	{ "log_level = loud\n", "key 'log_level': bad log level 'loud'" },
+	{ "sample_interval = soon\n", "key 'sample_interval': bad duration 'soon'" },
+	{ "sample_interval = 1ms\n", "key 'sample_interval': duration '1ms' out of range" },
+	{ "sample_interval = 1.\n", "key 'sample_interval': bad duration" },
+	{ "netlink_rcvbuf = 4X\n", "key 'netlink_rcvbuf': bad size '4X'" },
+	{ "netlink_rcvbuf = 1\n", "key 'netlink_rcvbuf': size '1' out of range" },
+	{ "event_ring = 2\n", "key 'event_ring': 2 out of range" },
+	{ "fifo_mode = 0999\n", "key 'fifo_mode': bad mode '0999'" },
+	{ "fifo_mode = 01777\n", "key 'fifo_mode': bad mode '01777'" },
+	{ "fifo_format = xml\n", "key 'fifo_format': bad format 'xml'" },
+};
+
+START_TEST(test_bad_input)
+{
+	struct config before;
+
+	config_defaults(&before);
+	ck_assert_int_eq(parse(bad[_i].text), -EINVAL);
+	ck_assert_msg(strstr(err, bad[_i].want) != NULL,
+		      "for %s: got '%s', want '%s'", bad[_i].text, err, bad[_i].want);
+	/* A bad value changes nothing. */
+	ck_assert_int_eq(cfg.msg_key, before.msg_key);
+	ck_assert_str_eq(cfg.shm_name, before.shm_name);
+	ck_assert_str_eq(cfg.sem_name, before.sem_name);
+	ck_assert_str_eq(cfg.fifo_path, before.fifo_path);
+	ck_assert_int_eq(cfg.fifo_mode, before.fifo_mode);
+}
+END_TEST
+
+START_TEST(test_long_line)
+{
+	size_t n = PATH_MAX + 1024;
+	char *text = malloc(n + 2);
+
+	ck_assert_ptr_nonnull(text);
+	memset(text, 'a', n);
+	text[n] = '\n';
+	text[n + 1] = '\0';
+	ck_assert_int_eq(parse(text), -EINVAL);
+	ck_assert_msg(strstr(err, "test.conf:1: line too long"), "got '%s'", err);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	/* The default file may be absent; a file named with -c may not. */
+	ck_assert_int_eq(config_load_file(&cfg, "/nonexistent/ipcmond.conf", false,
+					  err, sizeof(err)), 0);
+	ck_assert_int_eq(config_load_file(&cfg, "/nonexistent/ipcmond.conf", true,
+					  err, sizeof(err)), -ENOENT);
+	ck_assert_msg(strstr(err, "/nonexistent/ipcmond.conf: No such file"), "got '%s'", err);
+}
+END_TEST
+
+START_TEST(test_file_on_disk)
+{
+	char path[] = "/tmp/check_config.XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "msg_key = 0x4242\nbad_key = 1\n", 29), 29);
+	close(fd);
+	ck_assert_int_eq(config_load_file(&cfg, path, true, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, ":2: unknown key 'bad_key'") && strstr(err, path),
+		      "got '%s'", err);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_key_lookup)
+{
+	ck_assert_ptr_nonnull(config_key_find("fifo_path", false));
+	ck_assert_ptr_null(config_key_find("fifo-path", false));
+	ck_assert_ptr_eq(config_key_find("fifo-path", true), config_key_find("fifo_path", false));
+	ck_assert_ptr_null(config_key_find("fifo", true));
+	ck_assert_ptr_null(config_key_find("fifo_path_x", false));
+}
+END_TEST
+
+/* The command line wins over the file, whatever the order given. */
+START_TEST(test_cmdline_over_file)
+{
+	static const struct option own[] = { { NULL, 0, NULL, 0 } };
+	struct cmdline cl;
+	const struct config_key *k = config_key_find("msg_key", false);
+
+	ck_assert_int_eq(cmdline_init(&cl, own, CONFIG_CLIENT, 4), 0);
+	ck_assert(cmdline_take(&cl, CMDLINE_KEY_BASE + (int)(k - config_keys), "0x77"));
+	ck_assert(!cmdline_take(&cl, 'x', "1"));
+	ck_assert_int_eq(parse("msg_key = 0x55\n"), 0);
+	ck_assert_int_eq(cmdline_apply(&cl, &cfg, err, sizeof(err)), 0);
+	ck_assert_int_eq(cfg.msg_key, 0x77);
+	cmdline_free(&cl);
+}
+END_TEST
+
+START_TEST(test_cmdline_error)
+{
+	static const struct option own[] = { { NULL, 0, NULL, 0 } };
+	struct cmdline cl;
+	const struct config_key *k = config_key_find("shm_name", false);
+
+	ck_assert_int_eq(cmdline_init(&cl, own, CONFIG_DAEMON, 4), 0);
+	ck_assert(cmdline_take(&cl, CMDLINE_KEY_BASE + (int)(k - config_keys), "noslash"));
+	ck_assert_int_eq(cmdline_apply(&cl, &cfg, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "option --shm-name: 'noslash' must start with '/'"),
+		      "got '%s'", err);
+	cmdline_free(&cl);
+}
+END_TEST
+
+/* Client options are the naming keys only; the daemon gets them all. */
+START_TEST(test_option_scope)
+{
+	static const struct option own[] = { { "json", no_argument, NULL, 'j' },
+					     { NULL, 0, NULL, 0 } };
+	struct cmdline cl;
+	bool has_fifo = false, has_loglevel = false;
+
+	ck_assert_int_eq(cmdline_init(&cl, own, CONFIG_CLIENT, 1), 0);
+	ck_assert_str_eq(cl.options[0].name, "json");
+	for (struct option *o = cl.options; o->name; o++) {
+		has_fifo |= strcmp(o->name, "fifo-path") == 0;
+		has_loglevel |= strcmp(o->name, "log-level") == 0;
+	}
+	ck_assert(has_fifo);
+	ck_assert(!has_loglevel);
+	cmdline_free(&cl);
+}
+END_TEST
+
+START_TEST(test_format_roundtrip)
+{
+	char buf[PATH_MAX + 16], msg[256];
+	struct config other;
+
+	ck_assert_int_eq(parse("sample_interval = 250ms\nnetlink_rcvbuf = 512K\n"
+			       "msg_key = 0xabc\nfifo_mode = 0640\n"), 0);
+	/* Every key formats to a value its own parser takes back unchanged. */
+	config_defaults(&other);
+	for (const struct config_key *k = config_keys; k->name; k++) {
+		config_format(&cfg, k, buf, sizeof(buf));
+		ck_assert_msg(config_set(&other, k, buf, msg, sizeof(msg)) == 0,
+			      "%s = %s: %s", k->name, buf, msg);
+	}
+	ck_assert_mem_eq(&cfg, &other, sizeof(cfg));
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_good_file);
+	tcase_add_test(tc, test_decimal_key);
+	tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, test_long_line);
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_file_on_disk);
+	tcase_add_test(tc, test_key_lookup);
+	tcase_add_test(tc, test_cmdline_over_file);
+	tcase_add_test(tc, test_cmdline_error);
+	tcase_add_test(tc, test_option_scope);
+	tcase_add_test(tc, test_format_roundtrip);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(config_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

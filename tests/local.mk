@@ -1,0 +1,39 @@
+# Unit tests (Check, one suite per module) and integration tests (bash
+# scripts in network namespaces, exit 77 = SKIP when not root).
+TEST_EXTENSIONS = .test
+TEST_LOG_COMPILER = $(BASH)
+AM_TESTS_ENVIRONMENT = \
+	abs_top_builddir='$(abs_top_builddir)'; export abs_top_builddir; \
+	abs_top_srcdir='$(abs_top_srcdir)'; export abs_top_srcdir; \
+	CK_DEFAULT_TIMEOUT=30; export CK_DEFAULT_TIMEOUT; \
+	$(NULL)
+
+CHECK_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBNL_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+CHECK_TEST_LIBS = $(IPCMOND_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/check_config
+tests_check_config_SOURCES = tests/check_config.c
+tests_check_config_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_config_LDADD = $(CHECK_TEST_LIBS)
+
+# Helpers the integration tests use.
+check_PROGRAMS += tests/run-ready
+tests_run_ready_SOURCES = tests/run-ready.c
+
+UNIT_TESTS = \
+	tests/check_config \
+	$(NULL)
+
+INTEGRATION_TESTS = \
+	tests/options.test \
+	tests/lifecycle.test \
+	$(NULL)
+
+TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
+EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib.sh
+
+# Check's own summary line for each suite, after automake's.
+check-local: check-TESTS
+	@for t in $(UNIT_TESTS); do \
+	  if test -f $$t.log; then grep -h '^[0-9]*%: Checks' $$t.log | sed "s|^|$$t: |"; fi; \
+	done
