@@ -5,4 +5,10 @@ common_libcommon_a_SOURCES = \
 	common/cmdline.h \
 	common/config.c \
 	common/config.h \
+	common/frame.c \
+	common/frame.h \
+	common/futex.c \
+	common/futex.h \
+	common/segment.c \
+	common/segment.h \
 	$(NULL)

@@ -16,12 +16,24 @@ tests_check_config_SOURCES = tests/check_config.c
 tests_check_config_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_config_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_segment
+tests_check_segment_SOURCES = tests/check_segment.c
+tests_check_segment_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_segment_LDADD = $(CHECK_TEST_LIBS)
+
+check_PROGRAMS += tests/check_frame
+tests_check_frame_SOURCES = tests/check_frame.c
+tests_check_frame_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_frame_LDADD = $(CHECK_TEST_LIBS)
+
 # Helpers the integration tests use.
 check_PROGRAMS += tests/run-ready
 tests_run_ready_SOURCES = tests/run-ready.c
 
 UNIT_TESTS = \
 	tests/check_config \
+	tests/check_frame \
+	tests/check_segment \
 	$(NULL)
 
 INTEGRATION_TESTS = \

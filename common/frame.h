@@ -1,0 +1,91 @@
+/* frame.h - typed, length-framed messages between parent and collector.
+ *
+ * Carried over socketpair(AF_UNIX, SOCK_SEQPACKET): one frame is one
+ * packet, so a receive is one whole frame or nothing.  Like OpenBSD's
+ * imsg: a header {type, len}, then len bytes of payload.  The receiver
+ * checks the header, the length against the type's bounds, and only then
+ * looks at the payload (frame_unpack).  Encoder and decoder sit side by
+ * side; the payload structs are the wire format (same host, same build).
+ */
+#ifndef IPCMON_FRAME_H
+#define IPCMON_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "segment.h"
+
+#define FRAME_MAGIC 0x4946u /* "FI" */
+#define FRAME_MAX 4096      /* header included */
+
+enum frame_type {
+	/* collector -> parent */
+	FRAME_READY = 1,    /* first full dump is in the segment: frame_ready */
+	FRAME_EVENT = 2,    /* one change: struct seg_event */
+	FRAME_LOG = 3,      /* a log record: frame_log */
+	FRAME_STATS = 4,    /* counters: frame_stats */
+	FRAME_PONG = 5,     /* answer to a ping: frame_ping */
+	/* parent -> collector */
+	FRAME_RESYNC = 16,  /* dump again and emit what differs: no payload */
+	FRAME_SHUTDOWN = 17,/* stop cleanly: no payload */
+	FRAME_SET_LOG_LEVEL = 18, /* frame_log_level */
+	FRAME_PING = 19,    /* liveness: frame_ping, answered by PONG */
+	FRAME_TYPE_MAX
+};
+
+struct frame_hdr {
+	uint16_t magic;
+	uint16_t type;
+	uint32_t len;       /* payload bytes after the header */
+};
+
+struct frame_ready {
+	uint32_t links;
+	uint32_t addrs;
+	uint64_t dump_usec; /* how long the first dump took */
+};
+
+#define FRAME_LOG_MSG_MAX (FRAME_MAX - sizeof(struct frame_hdr) - 8)
+struct frame_log {
+	uint8_t prio;       /* enum log_level */
+	uint8_t _pad[7];
+	char msg[];         /* not NUL-terminated on the wire; len says */
+};
+
+struct frame_stats {
+	uint64_t netlink_events;  /* netlink messages handled */
+	uint64_t resyncs;
+	uint64_t events_dropped;  /* event frames the parent could not take */
+	uint32_t rcvbuf;          /* netlink receive buffer, read back */
+	uint32_t _pad;
+};
+
+struct frame_log_level {
+	uint8_t level;
+	uint8_t _pad[7];
+};
+
+struct frame_ping {
+	uint64_t cookie;
+};
+
+/* Build a frame into buf (at least FRAME_MAX bytes).  Returns the total
+ * length, or -EMSGSIZE / -EINVAL (payload length outside the type's
+ * bounds). */
+int frame_pack(void *buf, size_t cap, enum frame_type type,
+	       const void *payload, size_t len);
+
+/* Pack a log record, cutting msg to what fits. */
+int frame_pack_log(void *buf, size_t cap, int prio, const char *msg);
+
+/* Check a received frame of n bytes.  On success returns 0 and points
+ * *ret_hdr at the header and *ret_payload at the payload (hdr->len bytes).
+ * -EBADMSG: short, bad magic, length disagreeing with n, unknown type or a
+ * payload size the type does not allow. */
+int frame_unpack(const void *buf, size_t n, const struct frame_hdr **ret_hdr,
+		 const void **ret_payload);
+
+/* Name of a frame type for logs ("event"), "?" when unknown. */
+const char *frame_type_name(unsigned type);
+
+#endif
