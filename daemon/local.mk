@@ -6,6 +6,9 @@ daemon_libipcmond_a_SOURCES = \
 	daemon/lockfile.h \
 	daemon/log.c \
 	daemon/log.h \
+	daemon/segmap.c \
+	daemon/segmap.h \
+	daemon/status.h \
 	daemon/supervisor.c \
 	daemon/supervisor.h \
 	$(NULL)

@@ -1,0 +1,114 @@
+/* segmap.c - see segmap.h. */
+#include "segmap.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static int map_size(struct segmap *m, size_t size)
+{
+	int prot = PROT_READ | (m->writer ? PROT_WRITE : 0);
+	void *p;
+
+	if (m->h)
+		p = mremap(m->h, m->mapped, size, MREMAP_MAYMOVE);
+	else
+		p = mmap(NULL, size, prot, MAP_SHARED, m->fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	m->h = p;
+	m->mapped = size;
+	return 0;
+}
+
+int segmap_open(struct segmap *m, int fd, sem_t *sem, bool writer)
+{
+	struct stat st;
+
+	m->fd = fd;
+	m->sem = sem;
+	m->h = NULL;
+	m->mapped = 0;
+	m->writer = writer;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if ((size_t)st.st_size < sizeof(struct seg_header))
+		return -EPROTO;
+	return map_size(m, (size_t)st.st_size);
+}
+
+static int sem_lock(sem_t *sem, uint64_t timeout_usec)
+{
+	struct timespec ts;
+
+	if (timeout_usec == 0)
+		return sem_trywait(sem) < 0 ? (errno == EAGAIN ? -ETIMEDOUT : -errno) : 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(timeout_usec / 1000000);
+	ts.tv_nsec += (long)(timeout_usec % 1000000) * 1000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	while (sem_timedwait(sem, &ts) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	return 0;
+}
+
+int segmap_lock(struct segmap *m, uint64_t timeout_usec)
+{
+	int r = sem_lock(m->sem, timeout_usec);
+
+	if (r < 0)
+		return r;
+	r = seg_validate(m->h, m->mapped);
+	if (r == -ERANGE) {
+		r = map_size(m, (size_t)m->h->total_size);
+		if (r == 0)
+			r = seg_validate(m->h, m->mapped);
+	}
+	if (r < 0) {
+		sem_post(m->sem);
+		return r;
+	}
+	if (m->writer)
+		m->h->lock_owner = (int32_t)getpid();
+	return 0;
+}
+
+void segmap_unlock(struct segmap *m)
+{
+	if (m->writer)
+		m->h->lock_owner = 0;
+	sem_post(m->sem);
+}
+
+int segmap_grow(struct segmap *m, const struct seg_layout *l)
+{
+	size_t old = m->mapped;
+	int r;
+
+	if (!m->writer || l->total_size < m->h->total_size)
+		return -EINVAL;
+	if (ftruncate(m->fd, (off_t)l->total_size) < 0)
+		return -errno;
+	r = map_size(m, (size_t)l->total_size);
+	if (r < 0) {
+		/* Readers have not seen the new size yet: shrink back. */
+		if (ftruncate(m->fd, (off_t)old) < 0) { /* nothing more to do */ }
+		return r;
+	}
+	return seg_relayout(m->h, l);
+}
+
+void segmap_close(struct segmap *m)
+{
+	if (m->h)
+		munmap(m->h, m->mapped);
+	m->h = NULL;
+	m->mapped = 0;
+}

@@ -1,0 +1,46 @@
+/* segmap.h - a daemon process's view of the segment, with the semaphore.
+ *
+ * Only daemon processes use this (clients never hold the semaphore).  The
+ * collector opens it as the writer: it records itself in lock_owner while
+ * it holds the semaphore and may grow the object.  The parent's readers
+ * (the dispatcher) lock, copy what they need, and unlock before they do
+ * anything that can block on the outside world.
+ */
+#ifndef IPCMON_SEGMAP_H
+#define IPCMON_SEGMAP_H
+
+#include <semaphore.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "segment.h"
+
+struct segmap {
+	int fd;                 /* not owned */
+	sem_t *sem;             /* not owned */
+	struct seg_header *h;   /* the mapping, NULL when closed */
+	size_t mapped;
+	bool writer;
+};
+
+/* Map the object behind fd at its current size.  writer maps it
+ * read-write.  Returns 0 or -errno. */
+int segmap_open(struct segmap *m, int fd, sem_t *sem, bool writer);
+
+/* Take the semaphore, waiting at most timeout_usec (0: do not wait), then
+ * remap if the object grew and validate it.  On success m->h may be read
+ * (and, for the writer, written) until segmap_unlock.  Returns 0,
+ * -ETIMEDOUT, -EPROTO (not a segment of this ABI) or -errno; the
+ * semaphore is not held on error. */
+int segmap_lock(struct segmap *m, uint64_t timeout_usec);
+
+void segmap_unlock(struct segmap *m);
+
+/* Writer, semaphore held: grow the object to layout l (ftruncate, remap,
+ * move the tables).  Returns 0 or -errno; on error nothing changed. */
+int segmap_grow(struct segmap *m, const struct seg_layout *l);
+
+void segmap_close(struct segmap *m);
+
+#endif
