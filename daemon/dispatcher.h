@@ -1,0 +1,38 @@
+/* dispatcher.h - answers clients on the System V message queue.
+ *
+ * A thread of the parent (msgrcv cannot be polled): it owns the queue,
+ * reads requests, answers from the segment (locked only while copying)
+ * and the parent's daemon_status, and sends replies without ever
+ * blocking for longer than reply_timeout.
+ */
+#ifndef IPCMON_DISPATCHER_H
+#define IPCMON_DISPATCHER_H
+
+#include <semaphore.h>
+
+#include "config.h"
+#include "status.h"
+
+struct dispatcher;
+
+/* Create the queue (removing a stale one with our key: we hold the lock
+ * file, so no live daemon owns it), and start the thread.  shm_fd and sem
+ * stay owned by the caller and must outlive the dispatcher.  Returns 0 or
+ * -errno (nothing left behind on error). */
+int dispatcher_start(struct dispatcher **ret, const struct config *cfg,
+		     int shm_fd, sem_t *sem, struct daemon_status *st);
+
+/* Keep the thread out of the segment (waits for a read in progress to
+ * end, at most about a second) so that the parent may repair the
+ * semaphore after the collector died; dispatcher_resume lets it go on. */
+void dispatcher_pause(struct dispatcher *d);
+void dispatcher_resume(struct dispatcher *d);
+
+/* Wake the thread so that it proves it is alive (bumps
+ * st->dispatcher_beat); the parent's watchdog tick calls this. */
+void dispatcher_poke(struct dispatcher *d);
+
+/* Stop the thread and remove the queue.  Accepts NULL. */
+void dispatcher_stop(struct dispatcher *d);
+
+#endif

@@ -1,0 +1,42 @@
+/* fifolog.h - the human-readable event and log stream on the FIFO.
+ *
+ * The parent writes one line per event and per log record, each with one
+ * non-blocking write of at most PIPE_BUF bytes, so lines never interleave
+ * and no reader (or none) can stall the daemon.  Lines that cannot be
+ * written are dropped and counted.
+ */
+#ifndef IPCMON_FIFOLOG_H
+#define IPCMON_FIFOLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "segment.h"
+
+struct fifolog;
+
+/* Create the FIFO at cfg->fifo_path (mode cfg->fifo_mode) safely: never
+ * through a symlink, never into a file we did not create.  Returns 0 or
+ * -errno with a message naming the path and what was found in err. */
+int fifolog_open(struct fifolog **ret, const struct config *cfg, char *err,
+		 size_t errlen);
+
+/* A log record (log.h's sink signature, userdata = the fifolog). */
+void fifolog_log(int prio, const char *source, const char *msg,
+		 void *userdata);
+
+/* One event from the collector. */
+void fifolog_event(struct fifolog *f, const struct seg_event *ev);
+
+/* Lines dropped so far. */
+uint64_t fifolog_dropped(const struct fifolog *f);
+
+/* Switch text/json at reload. */
+void fifolog_set_format(struct fifolog *f, enum fifo_format fmt);
+
+/* Close and remove the FIFO (only if it is still the one we made).
+ * Accepts NULL. */
+void fifolog_close(struct fifolog *f);
+
+#endif
