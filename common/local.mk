@@ -9,6 +9,8 @@ common_libcommon_a_SOURCES = \
 	common/frame.h \
 	common/futex.c \
 	common/futex.h \
+	common/names.c \
+	common/names.h \
 	common/segment.c \
 	common/segment.h \
 	$(NULL)

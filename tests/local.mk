@@ -26,6 +26,11 @@ tests_check_frame_SOURCES = tests/check_frame.c
 tests_check_frame_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_frame_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_names
+tests_check_names_SOURCES = tests/check_names.c
+tests_check_names_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_names_LDADD = $(CHECK_TEST_LIBS)
+
 # Helpers the integration tests use.
 check_PROGRAMS += tests/run-ready
 tests_run_ready_SOURCES = tests/run-ready.c
@@ -33,6 +38,7 @@ tests_run_ready_SOURCES = tests/run-ready.c
 UNIT_TESTS = \
 	tests/check_config \
 	tests/check_frame \
+	tests/check_names \
 	tests/check_segment \
 	$(NULL)
 
