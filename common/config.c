@@ -26,6 +26,8 @@ const struct config_key config_keys[] = {
 	  "System V message-queue key (decimal or 0x hex)" },
 	{ "lock_path", CONFIG_T_PATH, CONFIG_DAEMON, FIELD(lock_path), 0, 0,
 	  "PATH", "lock file that keeps one instance per set of names" },
+	{ "instance", CONFIG_T_INSTANCE, BOTH, FIELD(instance), 0, 0, "NAME",
+	  "derive the FIFO, shm, sem, queue and lock names from NAME" },
 	{ "log_level", CONFIG_T_LOGLEVEL, CONFIG_DAEMON, FIELD(log_level), 0, 0,
 	  "LEVEL", "err, warning, notice, info or debug" },
 	{ "fifo_format", CONFIG_T_FIFOFORMAT, CONFIG_DAEMON, FIELD(fifo_format),
@@ -77,6 +79,92 @@ void config_defaults(struct config *c)
 	c->shm_mode = 0644;
 	c->sem_mode = 0600;
 	c->msg_mode = 0666;
+}
+
+key_t config_instance_key(const char *name)
+{
+	uint32_t h = UINT32_C(2166136261); /* FNV-1a, 32 bits */
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		h ^= *p;
+		h *= UINT32_C(16777619);
+	}
+	return (key_t)(UINT32_C(0x49000000) | (h & UINT32_C(0xffffff)));
+}
+
+static int instance_check(const char *name, char *err, size_t errlen)
+{
+	size_t n = strlen(name);
+
+	if (n > CONFIG_INSTANCE_MAX) {
+		snprintf(err, errlen, "instance name is too long (%zu bytes, at most %d)",
+			 n, CONFIG_INSTANCE_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9'))
+			continue;
+		if (i > 0 && (ch == '_' || ch == '.' || ch == '-'))
+			continue;
+		snprintf(err, errlen,
+			 "bad instance name '%.80s' (want a letter or digit, then letters, "
+			 "digits, '_', '.' or '-')", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int config_instance_names(const char *name, struct config *ret, char *err,
+			  size_t errlen)
+{
+	int r;
+
+	r = instance_check(name, err, errlen);
+	if (r < 0)
+		return r;
+	config_defaults(ret);
+	if (!*name)
+		return 0;
+	/* CONFIG_INSTANCE_MAX keeps all of these far below their limits. */
+	snprintf(ret->fifo_path, sizeof(ret->fifo_path), "/tmp/ipc_fifo.%s", name);
+	snprintf(ret->shm_name, sizeof(ret->shm_name), "/ipc_shm.%s", name);
+	snprintf(ret->sem_name, sizeof(ret->sem_name), "/ipc_sem.%s", name);
+	ret->msg_key = config_instance_key(name);
+	snprintf(ret->lock_path, sizeof(ret->lock_path),
+		 RUNSTATEDIR "/ipcmond@%s/ipcmond.lock", name);
+	strcpy(ret->instance, name);
+	return 0;
+}
+
+/* Move the names that still follow c's instance to instance name. */
+static int instance_set(struct config *c, const char *name, char *err,
+			size_t errlen)
+{
+	struct config was, now;
+	int r;
+
+	r = config_instance_names(name, &now, err, errlen);
+	if (r < 0)
+		return r;
+	/* c->instance was valid when it was set, so this cannot fail. */
+	if (config_instance_names(c->instance, &was, err, errlen) < 0)
+		abort();
+	/* Whole fields are copied: now's are zero-filled past the name. */
+#define FOLLOW(f) \
+	if (strcmp(c->f, was.f) == 0) \
+		memcpy(c->f, now.f, sizeof(c->f))
+	FOLLOW(fifo_path);
+	FOLLOW(shm_name);
+	FOLLOW(sem_name);
+	FOLLOW(lock_path);
+#undef FOLLOW
+	if (c->msg_key == was.msg_key)
+		c->msg_key = now.msg_key;
+	memcpy(c->instance, now.instance, sizeof(c->instance));
+	return 0;
 }
 
 static const char *const loglevel_names[] = {
@@ -259,7 +347,8 @@ int config_set(struct config *c, const struct config_key *k,
 				 strlen(value), k->size - 1);
 			return -EINVAL;
 		}
-		strcpy(field, value);
+		/* strncpy zero-fills the rest, so equal configs are equal bytes. */
+		strncpy(field, value, k->size);
 		return 0;
 
 	case CONFIG_T_IPCNAME:
@@ -277,7 +366,8 @@ int config_set(struct config *c, const struct config_key *k,
 				 strlen(value), k->size - 1);
 			return -EINVAL;
 		}
-		strcpy(field, value);
+		/* strncpy zero-fills the rest, so equal configs are equal bytes. */
+		strncpy(field, value, k->size);
 		return 0;
 
 	case CONFIG_T_MSGKEY:
@@ -363,6 +453,9 @@ int config_set(struct config *c, const struct config_key *k,
 			return -EINVAL;
 		}
 		return 0;
+
+	case CONFIG_T_INSTANCE:
+		return instance_set(c, value, err, errlen);
 	}
 	abort();
 }
@@ -474,6 +567,7 @@ void config_format(const struct config *c, const struct config_key *k,
 	switch (k->type) {
 	case CONFIG_T_PATH:
 	case CONFIG_T_IPCNAME:
+	case CONFIG_T_INSTANCE:
 		snprintf(buf, len, "%s", field);
 		break;
 	case CONFIG_T_MSGKEY:

@@ -19,6 +19,9 @@
  * lives at /dev/shm/sem.NAME, so NAME_MAX - 4 is the real bound. */
 #define CONFIG_IPC_NAME_MAX (NAME_MAX - 4)
 
+/* Longest instance name (see config_instance_names()). */
+#define CONFIG_INSTANCE_MAX 64
+
 enum log_level {
 	LOGLEVEL_ERR = 3, /* syslog priorities, so they map 1:1 to sd-daemon */
 	LOGLEVEL_WARNING = 4,
@@ -44,6 +47,8 @@ struct config {
 	char sem_name[CONFIG_IPC_NAME_MAX + 1];
 	key_t msg_key;
 	char lock_path[PATH_MAX];
+	/* "" or the instance the names above were derived from */
+	char instance[CONFIG_INSTANCE_MAX + 1];
 
 	/* daemon tunables */
 	enum log_level log_level;
@@ -70,6 +75,7 @@ enum config_type {
 	CONFIG_T_MODE,     /* octal permission bits */
 	CONFIG_T_LOGLEVEL,
 	CONFIG_T_FIFOFORMAT,
+	CONFIG_T_INSTANCE, /* "" or [A-Za-z0-9][A-Za-z0-9_.-]* */
 };
 
 struct config_key {
@@ -113,6 +119,27 @@ int config_load_file(struct config *c, const char *path, bool required,
  * for the start-up log line. */
 void config_format(const struct config *c, const struct config_key *k,
 		   char *buf, size_t len);
+
+/* The naming rule of instances.  For instance NAME the names are
+ *   fifo_path  /tmp/ipc_fifo.NAME
+ *   shm_name   /ipc_shm.NAME
+ *   sem_name   /ipc_sem.NAME
+ *   msg_key    config_instance_key(NAME)
+ *   lock_path  RUNSTATEDIR/ipcmond@NAME/ipcmond.lock
+ * and for "" the defaults.  Setting the key "instance" moves every name
+ * that still has the value the previous instance (or the defaults) gave
+ * it to the new instance's; a name set to anything else stays, so
+ * explicitly given names win whatever their order.
+ *
+ * Returns 0, or -EINVAL with a message in err when name is not a valid
+ * instance name. *ret is filled only on success. */
+int config_instance_names(const char *name, struct config *ret, char *err,
+			  size_t errlen);
+
+/* The message-queue key of instance name: 0x49000000 | (the 32-bit
+ * FNV-1a hash of name's bytes & 0xffffff).  0x49 is 'I'; the key is
+ * never 0 (IPC_PRIVATE) nor the default 0x1111. */
+key_t config_instance_key(const char *name);
 
 /* Names for log levels, "err" .. "debug". */
 const char *config_loglevel_name(enum log_level l);

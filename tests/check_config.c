@@ -109,6 +109,14 @@ static const struct {
 	{ "fifo_mode = 0999\n", "key 'fifo_mode': bad mode '0999'" },
 	{ "fifo_mode = 01777\n", "key 'fifo_mode': bad mode '01777'" },
 	{ "fifo_format = xml\n", "key 'fifo_format': bad format 'xml'" },
+	{ "instance = a/b\n", "test.conf:1: key 'instance': bad instance name 'a/b'" },
+	{ "instance = -a\n", "key 'instance': bad instance name '-a'" },
+	{ "instance = ..\n", "key 'instance': bad instance name '..'" },
+	{ "instance = .hidden\n", "key 'instance': bad instance name '.hidden'" },
+	{ "instance = a b\n", "key 'instance': bad instance name 'a b'" },
+	{ "instance = caf\xc3\xa9\n", "key 'instance': bad instance name" },
+	{ "instance = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	  "key 'instance': instance name is too long (65 bytes, at most 64)" },
 };
 
 START_TEST(test_bad_input)
@@ -249,6 +257,129 @@ START_TEST(test_format_roundtrip)
 }
 END_TEST
 
+/* Instances: the naming rule, spelled out here independently of config.c.
+ * The keys use the published FNV-1a 32-bit vectors: FNV1a("a") is
+ * 0xe40c292c, FNV1a("foobar") is 0xbf9cf968. */
+START_TEST(test_instance_names)
+{
+	ck_assert_int_eq(parse("instance = foobar\n"), 0);
+	ck_assert_str_eq(cfg.instance, "foobar");
+	ck_assert_str_eq(cfg.fifo_path, "/tmp/ipc_fifo.foobar");
+	ck_assert_str_eq(cfg.shm_name, "/ipc_shm.foobar");
+	ck_assert_str_eq(cfg.sem_name, "/ipc_sem.foobar");
+	ck_assert_int_eq(cfg.msg_key, 0x499cf968);
+	ck_assert_str_eq(cfg.lock_path, RUNSTATEDIR "/ipcmond@foobar/ipcmond.lock");
+	ck_assert_int_eq(config_instance_key("a"), 0x490c292c);
+	/* Tunables do not follow the instance. */
+	ck_assert_int_eq(cfg.log_level, LOGLEVEL_INFO);
+}
+END_TEST
+
+/* Explicit names win over the instance's, before or after it. */
+START_TEST(test_instance_explicit_wins)
+{
+	struct config first;
+
+	ck_assert_int_eq(parse("fifo_path = /run/f\nmsg_key = 0x42\ninstance = a.b-c_9\n"
+			       "sem_name = /s\n"), 0);
+	first = cfg;
+	ck_assert_str_eq(cfg.fifo_path, "/run/f");
+	ck_assert_int_eq(cfg.msg_key, 0x42);
+	ck_assert_str_eq(cfg.sem_name, "/s");
+	ck_assert_str_eq(cfg.shm_name, "/ipc_shm.a.b-c_9");
+	ck_assert_str_eq(cfg.lock_path, RUNSTATEDIR "/ipcmond@a.b-c_9/ipcmond.lock");
+
+	config_defaults(&cfg);
+	ck_assert_int_eq(parse("sem_name = /s\ninstance = a.b-c_9\nmsg_key = 0x42\n"
+			       "fifo_path = /run/f\n"), 0);
+	ck_assert_mem_eq(&cfg, &first, sizeof(cfg));
+}
+END_TEST
+
+/* A later instance (the command line over the file) moves the derived
+ * names, not the explicit ones; "" goes back to the defaults. */
+START_TEST(test_instance_change)
+{
+	static const struct option own[] = { { NULL, 0, NULL, 0 } };
+	const struct config_key *k = config_key_find("instance", false);
+	struct config def;
+	struct cmdline cl;
+
+	ck_assert_ptr_nonnull(k);
+	ck_assert_int_eq(parse("instance = one\nshm_name = /mine\n"), 0);
+	ck_assert_int_eq(cmdline_init(&cl, own, CONFIG_CLIENT, 2), 0);
+	ck_assert(cmdline_take(&cl, CMDLINE_KEY_BASE + (int)(k - config_keys), "two"));
+	ck_assert_int_eq(cmdline_apply(&cl, &cfg, err, sizeof(err)), 0);
+	cmdline_free(&cl);
+	ck_assert_str_eq(cfg.fifo_path, "/tmp/ipc_fifo.two");
+	ck_assert_str_eq(cfg.sem_name, "/ipc_sem.two");
+	ck_assert_int_eq(cfg.msg_key, config_instance_key("two"));
+	ck_assert_int_ne(cfg.msg_key, config_instance_key("one"));
+	ck_assert_str_eq(cfg.shm_name, "/mine");
+
+	ck_assert_int_eq(config_set(&cfg, k, "", err, sizeof(err)), 0);
+	config_defaults(&def);
+	ck_assert_str_eq(cfg.instance, "");
+	ck_assert_str_eq(cfg.fifo_path, def.fifo_path);
+	ck_assert_str_eq(cfg.sem_name, def.sem_name);
+	ck_assert_int_eq(cfg.msg_key, def.msg_key);
+	ck_assert_str_eq(cfg.lock_path, def.lock_path);
+	ck_assert_str_eq(cfg.shm_name, "/mine");
+}
+END_TEST
+
+/* A bad name on the command line: a clear message, nothing changed. */
+START_TEST(test_instance_bad_option)
+{
+	static const struct option own[] = { { NULL, 0, NULL, 0 } };
+	const struct config_key *k = config_key_find("instance", false);
+	struct config before;
+	struct cmdline cl;
+
+	ck_assert_int_eq(parse("instance = good\n"), 0);
+	before = cfg;
+	ck_assert_int_eq(cmdline_init(&cl, own, CONFIG_DAEMON, 2), 0);
+	ck_assert(cmdline_take(&cl, CMDLINE_KEY_BASE + (int)(k - config_keys), "x/../y"));
+	ck_assert_int_eq(cmdline_apply(&cl, &cfg, err, sizeof(err)), -EINVAL);
+	cmdline_free(&cl);
+	ck_assert_msg(strstr(err, "option --instance: bad instance name 'x/../y'"), "got '%s'", err);
+	ck_assert_mem_eq(&cfg, &before, sizeof(cfg));
+}
+END_TEST
+
+/* Distinct instances get distinct keys (no collision among these). */
+START_TEST(test_instance_keys_distinct)
+{
+	static const char *const names[] = { "a", "b", "ns1", "ns2", "ns10", "red",
+					     "blue", "host", "eth0", "x.y" };
+	const size_t n = sizeof(names) / sizeof(names[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		key_t ki = config_instance_key(names[i]);
+
+		ck_assert_int_eq((unsigned)ki >> 24, 0x49);
+		for (size_t j = i + 1; j < n; j++)
+			ck_assert_int_ne(ki, config_instance_key(names[j]));
+	}
+}
+END_TEST
+
+START_TEST(test_instance_roundtrip)
+{
+	char buf[PATH_MAX + 16], msg[256];
+	struct config other;
+
+	ck_assert_int_eq(parse("instance = rt\nfifo_path = /run/rt.fifo\n"), 0);
+	config_defaults(&other);
+	for (const struct config_key *k = config_keys; k->name; k++) {
+		config_format(&cfg, k, buf, sizeof(buf));
+		ck_assert_msg(config_set(&other, k, buf, msg, sizeof(msg)) == 0,
+			      "%s = %s: %s", k->name, buf, msg);
+	}
+	ck_assert_mem_eq(&cfg, &other, sizeof(cfg));
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -267,6 +398,16 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_cmdline_error);
 	tcase_add_test(tc, test_option_scope);
 	tcase_add_test(tc, test_format_roundtrip);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("instance");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_instance_names);
+	tcase_add_test(tc, test_instance_explicit_wins);
+	tcase_add_test(tc, test_instance_change);
+	tcase_add_test(tc, test_instance_bad_option);
+	tcase_add_test(tc, test_instance_keys_distinct);
+	tcase_add_test(tc, test_instance_roundtrip);
 	suite_add_tcase(s, tc);
 	return s;
 }
