@@ -2,6 +2,16 @@
 noinst_LIBRARIES += daemon/libipcmond.a
 daemon_libipcmond_a_CFLAGS = $(AM_CFLAGS) $(LIBNL_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 daemon_libipcmond_a_SOURCES = \
+	daemon/linkdb.c \
+	daemon/linkdb.h \
+	daemon/escape.c \
+	daemon/escape.h \
+	daemon/fifolog.c \
+	daemon/fifolog.h \
+	daemon/daemonize.c \
+	daemon/daemonize.h \
+	daemon/dispatcher.c \
+	daemon/dispatcher.h \
 	daemon/lockfile.c \
 	daemon/lockfile.h \
 	daemon/log.c \

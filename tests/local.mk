@@ -31,6 +31,11 @@ tests_check_names_SOURCES = tests/check_names.c
 tests_check_names_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_names_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_linkdb
+tests_check_linkdb_SOURCES = tests/check_linkdb.c
+tests_check_linkdb_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_linkdb_LDADD = $(CHECK_TEST_LIBS)
+
 # Helpers the integration tests use.
 check_PROGRAMS += tests/run-ready
 tests_run_ready_SOURCES = tests/run-ready.c
@@ -38,6 +43,7 @@ tests_run_ready_SOURCES = tests/run-ready.c
 UNIT_TESTS = \
 	tests/check_config \
 	tests/check_frame \
+	tests/check_linkdb \
 	tests/check_names \
 	tests/check_segment \
 	$(NULL)
