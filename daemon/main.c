@@ -2,17 +2,28 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmdline.h"
+#include "daemonize.h"
 #include "log.h"
 #include "supervisor.h"
 
+/* Where `ip netns add NAME` puts its namespaces (iproute2's NETNS_RUN_DIR). */
+#define NETNS_DIR "/run/netns"
+
 struct options {
 	const char *config_file; /* NULL: the default file, if present */
+	const char *netns;       /* NULL: stay in the namespace we started in */
+	const char *pid_file;    /* NULL: next to the lock file */
+	bool daemonize;
 	struct cmdline cl;
 };
 
@@ -24,11 +35,14 @@ static void usage(FILE *f)
 		"and serve them to ipcmonctl.\n"
 		"\n"
 		"  -c, --config FILE            configuration file (default %s)\n"
+		"  -n, --netns NAME             watch network namespace NAME (%s/NAME)\n"
+		"  -d, --daemonize              detach once ready (only without systemd)\n"
+		"  -p, --pid-file FILE          with -d: pid file (default: beside the lock file)\n"
 		"  -h, --help                   show this help and exit\n"
 		"  -V, --version                show the version and exit\n"
 		"\n"
 		"Every configuration key is also an option (command line over file):\n",
-		CONFIG_DEFAULT_FILE);
+		CONFIG_DEFAULT_FILE, NETNS_DIR);
 	cmdline_print_keys(f, CONFIG_DAEMON);
 }
 
@@ -51,57 +65,146 @@ static int load_config(struct config *c, char *err, size_t errlen,
 	return 0;
 }
 
+/* A name as `ip netns` takes it: one path component. */
+static bool netns_name_ok(const char *name)
+{
+	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+	       strcmp(name, "..") != 0 && strlen(name) <= NAME_MAX;
+}
+
+/* Enter network namespace name before anything opens netlink: the
+ * collector forked later inherits it.  Returns 0 or -errno (message in
+ * err). */
+static int netns_enter(const char *name, char *err, size_t errlen)
+{
+	char path[sizeof(NETNS_DIR) + NAME_MAX + 1];
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), NETNS_DIR "/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		snprintf(err, errlen, "network namespace '%s': %s: %s", name, path,
+			 strerror(-r));
+		return r;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "network namespace '%s': cannot enter %s: %s", name,
+			 path, strerror(-r));
+	}
+	close(fd);
+	return r;
+}
+
+/* The default pid file: ipcmond.pid in the lock file's directory, so that
+ * instances get their own. */
+static void default_pid_file(const struct config *c, char *buf, size_t len)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", c->lock_path);
+	snprintf(buf, len, "%s/ipcmond.pid", dirname(dir));
+}
+
 int main(int argc, char *argv[])
 {
 	static const struct option own[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "daemonize", no_argument, NULL, 'd' },
+		{ "pid-file", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o = { 0 };
 	struct config c;
-	char err[512];
-	int opt, r;
+	char err[512], pid_file[PATH_MAX];
+	int opt, r, status = 2;
 
 	if (cmdline_init(&o.cl, own, CONFIG_DAEMON, argc) < 0) {
 		fprintf(stderr, "ipcmond: out of memory\n");
 		return 1;
 	}
-	while ((opt = getopt_long(argc, argv, "c:hV", o.cl.options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:n:dp:hV", o.cl.options, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			o.config_file = optarg;
 			break;
+		case 'n':
+			o.netns = optarg;
+			break;
+		case 'd':
+			o.daemonize = true;
+			break;
+		case 'p':
+			o.pid_file = optarg;
+			break;
 		case 'h':
 			usage(stdout);
-			cmdline_free(&o.cl);
-			return 0;
+			status = 0;
+			goto out;
 		case 'V':
 			printf("ipcmond %s\n", PACKAGE_VERSION);
-			cmdline_free(&o.cl);
-			return 0;
+			status = 0;
+			goto out;
 		default:
 			if (cmdline_take(&o.cl, opt, optarg))
 				break;
 			fprintf(stderr, "Try 'ipcmond --help' for more information.\n");
-			cmdline_free(&o.cl);
-			return 2;
+			goto out;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "ipcmond: unexpected argument '%s'\n"
 			"Try 'ipcmond --help' for more information.\n", argv[optind]);
-		cmdline_free(&o.cl);
-		return 2;
+		goto out;
+	}
+	if (o.netns && !netns_name_ok(o.netns)) {
+		fprintf(stderr, "ipcmond: option --netns: bad name '%s' (want a name "
+			"from 'ip netns list')\n", o.netns);
+		goto out;
+	}
+	if (o.pid_file && (!o.daemonize || o.pid_file[0] != '/')) {
+		fprintf(stderr, "ipcmond: option --pid-file: %s\n",
+			o.daemonize ? "want an absolute path" : "only with --daemonize");
+		goto out;
 	}
 	if (load_config(&c, err, sizeof(err), &o) < 0) {
 		fprintf(stderr, "ipcmond: %s\n", err);
-		cmdline_free(&o.cl);
-		return 2;
+		goto out;
+	}
+	status = 1;
+	if (o.netns && netns_enter(o.netns, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcmond: %s\n", err);
+		goto out;
+	}
+	if (o.daemonize) {
+		if (o.pid_file)
+			snprintf(pid_file, sizeof(pid_file), "%s", o.pid_file);
+		else
+			default_pid_file(&c, pid_file, sizeof(pid_file));
+		r = daemonize(pid_file, &status);
+		if (r == -EEXIST) {
+			fprintf(stderr, "ipcmond: --daemonize is for use without systemd "
+				"(NOTIFY_SOCKET is set): run in the foreground\n");
+			status = 2;
+			goto out;
+		}
+		if (r < 0) {
+			fprintf(stderr, "ipcmond: cannot daemonize (pid file %s): %s\n",
+				pid_file, strerror(-r));
+			goto out;
+		}
+		if (r > 0)
+			goto out; /* the parent: the daemon is ready, or failed */
 	}
 	log_init(c.log_level, "main");
-	r = supervisor_run(&c, load_config, &o);
+	status = supervisor_run(&c, load_config, &o);
+	if (o.daemonize)
+		(void)daemonize_remove_pidfile(pid_file);
+out:
 	cmdline_free(&o.cl);
-	return r;
+	return status;
 }
