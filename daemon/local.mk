@@ -19,6 +19,8 @@ daemon_libipcmond_a_SOURCES = \
 	daemon/segmap.c \
 	daemon/segmap.h \
 	daemon/status.h \
+	daemon/sysstat.c \
+	daemon/sysstat.h \
 	daemon/supervisor.c \
 	daemon/supervisor.h \
 	$(NULL)

@@ -36,6 +36,11 @@ tests_check_linkdb_SOURCES = tests/check_linkdb.c
 tests_check_linkdb_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_linkdb_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_sysstat
+tests_check_sysstat_SOURCES = tests/check_sysstat.c
+tests_check_sysstat_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_sysstat_LDADD = $(CHECK_TEST_LIBS)
+
 # Helpers the integration tests use.
 check_PROGRAMS += tests/run-ready
 tests_run_ready_SOURCES = tests/run-ready.c
@@ -46,6 +51,7 @@ UNIT_TESTS = \
 	tests/check_linkdb \
 	tests/check_names \
 	tests/check_segment \
+	tests/check_sysstat \
 	$(NULL)
 
 INTEGRATION_TESTS = \
