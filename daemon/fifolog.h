@@ -8,6 +8,7 @@
 #ifndef IPCMON_FIFOLOG_H
 #define IPCMON_FIFOLOG_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,7 +37,27 @@ uint64_t fifolog_dropped(const struct fifolog *f);
 void fifolog_set_format(struct fifolog *f, enum fifo_format fmt);
 
 /* Close and remove the FIFO (only if it is still the one we made).
- * Accepts NULL. */
+ * Readers get end of file, also one still blocked in open().  Accepts
+ * NULL.  In a forked child it only frees memory. */
 void fifolog_close(struct fifolog *f);
+
+/* Optional, for the event loop: an fd that becomes readable (EPOLLIN)
+ * when the last reader has gone; then call fifolog_dispatch(), which lets
+ * go of the pipe so that lines nobody read are not handed to the next
+ * reader.  Without it the same happens at the next line written. */
+int fifolog_fd(const struct fifolog *f);
+void fifolog_dispatch(struct fifolog *f);
+
+/* The formatting, for tests and tools.  A line is at most
+ * FIFOLOG_LINE_MAX bytes, newline included (a longer message is cut and
+ * ends with FIFOLOG_TRUNCATED); buf must hold FIFOLOG_LINE_MAX bytes.
+ * Returns the line's length.  time_usec 0 means now. */
+#define FIFOLOG_LINE_MAX PIPE_BUF
+#define FIFOLOG_TRUNCATED "...[truncated]"
+size_t fifolog_format_record(char *buf, enum fifo_format fmt,
+			     int64_t time_usec, int prio, const char *source,
+			     const char *msg);
+size_t fifolog_format_event(char *buf, enum fifo_format fmt,
+			    const struct seg_event *ev);
 
 #endif

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
+
 #define LOG_LINE_MAX 4096
 
 static enum log_level log_level = LOGLEVEL_INFO;
@@ -84,19 +86,82 @@ void log_record(int prio, const char *source, const char *msg)
 		return;
 	}
 	if (log_to_stderr) {
+		/* One record, one line, whatever msg holds: a newline in it
+		 * would start a journal entry without our priority. */
+		char src[4 * 32 + 1], body[4 * LOG_LINE_MAX + 1];
+		size_t used, len = strlen(msg), n;
+
+		n = escape_text(src, sizeof(src) - 1, source, strnlen(source, 32), NULL);
+		src[n] = '\0';
+		n = escape_text(body, sizeof(body) - 1, msg, len, &used);
+		body[n] = '\0';
 		if (log_journal) {
-			fprintf(stderr, "<%d>%s: %s\n", prio, source, msg);
+			fprintf(stderr, "<%d>%s: %s%s\n", prio, src, body,
+				used < len ? "...[truncated]" : "");
 		} else {
 			char ts[40];
 
 			log_timestamp(ts, sizeof(ts));
-			fprintf(stderr, "%s %s %s: %s\n", ts,
-				config_loglevel_name((enum log_level)prio), source, msg);
+			fprintf(stderr, "%s %s %s: %s%s\n", ts,
+				config_loglevel_name((enum log_level)prio), src, body,
+				used < len ? "...[truncated]" : "");
 		}
 		fflush(stderr);
 	}
 	if (log_sink)
 		log_sink(prio, source, msg, log_sink_data);
+	errno = saved;
+}
+
+static uint64_t monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Start a new interval if the current one is over, with the summary. */
+static void ratelimit_roll(struct log_ratelimit *rl, const char *what,
+			   uint64_t now)
+{
+	if (rl->count > 0 && now - rl->begin_usec < rl->interval_usec)
+		return;
+	if (rl->suppressed > 0)
+		log_warnx("%s: %llu similar messages suppressed", what,
+			  (unsigned long long)rl->suppressed);
+	rl->begin_usec = now;
+	rl->count = 0;
+	rl->suppressed = 0;
+}
+
+bool log_ratelimit(struct log_ratelimit *rl, const char *what)
+{
+	int saved = errno;
+	bool ok;
+
+	ratelimit_roll(rl, what, monotonic_usec());
+	ok = rl->count < rl->burst;
+	if (ok)
+		rl->count++;
+	else
+		rl->suppressed++;
+	errno = saved;
+	return ok;
+}
+
+void log_ratelimit_flush(struct log_ratelimit *rl, const char *what)
+{
+	int saved = errno;
+	uint64_t now = monotonic_usec();
+
+	if (rl->suppressed > 0 && now - rl->begin_usec >= rl->interval_usec) {
+		/* the summary closes the interval; the next record opens one */
+		log_warnx("%s: %llu similar messages suppressed", what,
+			  (unsigned long long)rl->suppressed);
+		rl->suppressed = 0;
+		rl->count = 0;
+	}
 	errno = saved;
 }
 

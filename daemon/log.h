@@ -3,13 +3,18 @@
  * Every record goes to stderr (with sd-daemon "<N>" prefixes when stderr
  * is the journal, with a time stamp otherwise) and to an optional sink:
  * the FIFO in the parent, the socketpair in the collector.  errno is
- * preserved by every function here.
+ * preserved by every function here.  A record is always one line on
+ * stderr: control characters and invalid UTF-8 in it are escaped
+ * (escape.h).  The stderr line is
+ *   "2026-11-21T10:00:00.123456Z warning main: message"  (not the journal)
+ *   "<4>main: message"                                   (the journal)
  */
 #ifndef IPCMON_LOG_H
 #define IPCMON_LOG_H
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "config.h"
 
@@ -44,6 +49,28 @@ void fatal(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
+
+/* Rate limit for records a peer can provoke (bad requests): at most
+ * burst records per interval from one call site.  Not thread-safe: one
+ * per thread.  Initialise with LOG_RATELIMIT_INIT(interval_usec, burst). */
+struct log_ratelimit {
+	uint64_t interval_usec;
+	unsigned burst;
+	uint64_t begin_usec;  /* CLOCK_MONOTONIC start of this interval */
+	unsigned count;       /* records allowed in this interval */
+	uint64_t suppressed;  /* records refused since the last summary */
+};
+#define LOG_RATELIMIT_INIT(interval_usec, burst) \
+	{ (interval_usec), (burst), 0, 0, 0 }
+
+/* True when the caller may log now; false means skip the record (it is
+ * counted).  When an interval ends with records refused, logs
+ * "WHAT: N similar messages suppressed" at warning first. */
+bool log_ratelimit(struct log_ratelimit *rl, const char *what);
+/* Log that summary now if the interval is over and records were
+ * refused (call it from an idle path, so that a flood that stops still
+ * gets its summary). */
+void log_ratelimit_flush(struct log_ratelimit *rl, const char *what);
 
 /* Format the current wall-clock time as ISO-8601 UTC with microseconds
  * ("2026-11-21T10:00:00.123456Z"); buf needs 28 bytes. */

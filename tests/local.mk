@@ -41,11 +41,23 @@ tests_check_sysstat_SOURCES = tests/check_sysstat.c
 tests_check_sysstat_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_sysstat_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_fifolog
+tests_check_fifolog_SOURCES = tests/check_fifolog.c
+tests_check_fifolog_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_fifolog_LDADD = $(CHECK_TEST_LIBS)
+
+check_PROGRAMS += tests/check_log
+tests_check_log_SOURCES = tests/check_log.c
+tests_check_log_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_log_LDADD = $(CHECK_TEST_LIBS)
+
 # Helpers the integration tests use.
 check_PROGRAMS += tests/run-ready
 tests_run_ready_SOURCES = tests/run-ready.c
 
 UNIT_TESTS = \
+	tests/check_fifolog \
+	tests/check_log \
 	tests/check_config \
 	tests/check_frame \
 	tests/check_linkdb \
