@@ -69,10 +69,15 @@ UNIT_TESTS = \
 INTEGRATION_TESTS = \
 	tests/options.test \
 	tests/lifecycle.test \
+	tests/systemd-units.test \
+	tests/systemd-options.test \
+	tests/systemd-service.test \
+	tests/systemd-instance.test \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib.sh
+EXTRA_DIST += tests/nspawn.sh
 
 # Check's own summary line for each suite, after automake's.
 check-local: check-TESTS

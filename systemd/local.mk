@@ -1,0 +1,28 @@
+# The units: *.in filled by one rule so that paths follow --prefix and
+# --sbindir (as lldpd's edit.am); @SANDBOX@ takes systemd/sandbox.in, the
+# hardening both units share.
+systemdsystemunit_DATA = \
+	systemd/ipcmond.service \
+	systemd/ipcmond@.service \
+	$(NULL)
+EXTRA_DIST += \
+	systemd/ipcmond.service.in \
+	systemd/ipcmond@.service.in \
+	systemd/sandbox.in \
+	$(NULL)
+CLEANFILES += $(systemdsystemunit_DATA)
+
+systemd_edit = sed \
+	-e 's|@sbindir[@]|$(sbindir)|g' \
+	-e 's|@bindir[@]|$(bindir)|g' \
+	-e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	-e 's|@runstatedir[@]|$(runstatedir)|g' \
+	-e '/^@SANDBOX[@]$$/{' -e 'r $(srcdir)/systemd/sandbox.in' -e 'd' -e '}'
+
+systemd/ipcmond.service: $(srcdir)/systemd/ipcmond.service.in $(srcdir)/systemd/sandbox.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) systemd && \
+	$(systemd_edit) $(srcdir)/systemd/ipcmond.service.in >$@.tmp && mv $@.tmp $@
+
+systemd/ipcmond@.service: $(srcdir)/systemd/ipcmond@.service.in $(srcdir)/systemd/sandbox.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) systemd && \
+	$(systemd_edit) $(srcdir)/systemd/ipcmond@.service.in >$@.tmp && mv $@.tmp $@
