@@ -9,22 +9,7 @@
 #include <string.h>
 
 #include "cmdline.h"
-
-/* Exit statuses, documented in ipcmonctl(1). */
-enum {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1,
-	EXIT_USAGE = 2,
-	EXIT_UNREACHABLE = 3,
-	EXIT_TIMEOUT = 4,
-};
-
-struct ctl {
-	struct config cfg;
-	const char *config_file;
-	bool json;
-	bool quiet;
-};
+#include "ctl.h"
 
 struct verb {
 	const char *name;
@@ -33,9 +18,18 @@ struct verb {
 	const char *help;
 };
 
-/* The verbs arrive with the dispatcher (see the issues); the table is
- * here so that main() does not change when they do. */
 static const struct verb verbs[] = {
+	{ "status", verb_status, "status", "the daemon's state and counters" },
+	{ "links", verb_links, "links", "one row per link (alias: list)" },
+	{ "list", verb_links, NULL, NULL },
+	{ "addrs", verb_addrs, "addrs [IFACE]", "links with their addresses" },
+	{ "show", verb_show, "show IFACE", "one link in detail" },
+	{ "events", verb_events, "events [-n N] [-f|--follow]",
+	  "the last N events (10); -f: then new ones as they come" },
+	{ "wait", verb_wait, "wait [--timeout S] link IFACE up|down|present|absent", "" },
+	{ "wait", verb_wait, "wait [--timeout S] addr ADDRESS[/PLEN] present|absent",
+	  "return as soon as it holds (0), or 4 after S seconds (120)" },
+	{ "ping", verb_ping, "ping", "round trip to the daemon, in microseconds" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -46,13 +40,20 @@ static void usage(FILE *f)
 		"Ask ipcmond about the host's network links and addresses.\n"
 		"\n"
 		"Verbs:\n");
-	for (const struct verb *v = verbs; v->name; v++)
-		fprintf(f, "  %-28s %s\n", v->args, v->help);
+	for (const struct verb *v = verbs; v->name; v++) {
+		if (!v->args)
+			continue;
+		if (strlen(v->args) > 28)
+			fprintf(f, "  %s\n  %-28s %s\n", v->args, "", v->help);
+		else
+			fprintf(f, "  %-28s %s\n", v->args, v->help);
+	}
 	fprintf(f,
 		"\n"
 		"Options:\n"
 		"  -c, --config FILE            configuration file (default %s)\n"
 		"  -j, --json                   print JSON\n"
+		"  -t, --timeout S              wait at most S seconds for an answer (5)\n"
 		"  -q, --quiet                  print nothing on success\n"
 		"  -h, --help                   show this help and exit\n"
 		"  -V, --version                show the version and exit\n"
@@ -67,12 +68,13 @@ int main(int argc, char *argv[])
 	static const struct option own[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctl ctl = { 0 };
+	struct ctl ctl = { .qid = -1, .timeout_usec = CTL_TIMEOUT_DEFAULT_USEC };
 	struct cmdline cl;
 	char errbuf[512];
 	int opt, r;
@@ -80,7 +82,7 @@ int main(int argc, char *argv[])
 	if (cmdline_init(&cl, own, CONFIG_CLIENT, argc) < 0)
 		errx(EXIT_FAIL, "out of memory");
 	/* '+': options end at the verb, whose own options follow it. */
-	while ((opt = getopt_long(argc, argv, "+c:jqhV", cl.options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+c:jt:qhV", cl.options, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			ctl.config_file = optarg;
@@ -90,6 +92,15 @@ int main(int argc, char *argv[])
 			break;
 		case 'q':
 			ctl.quiet = true;
+			break;
+		case 't':
+			if (ctl_parse_timeout(optarg, &ctl.timeout_usec) < 0 ||
+			    ctl.timeout_usec == 0) {
+				warnx("bad timeout '%s' (seconds, e.g. 5, 0.5, 250ms)", optarg);
+				cmdline_free(&cl);
+				return EXIT_USAGE;
+			}
+			ctl.timeout_set = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -122,6 +133,7 @@ int main(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	ctl.out = ctl.json ? &output_json : &output_text;
 	for (const struct verb *v = verbs; v->name; v++)
 		if (strcmp(v->name, argv[optind]) == 0)
 			return v->run(&ctl, argc - optind, argv + optind);

@@ -9,8 +9,12 @@ common_libcommon_a_SOURCES = \
 	common/frame.h \
 	common/futex.c \
 	common/futex.h \
+	common/json.c \
+	common/json.h \
 	common/names.c \
 	common/names.h \
+	common/proto.c \
+	common/proto.h \
 	common/segment.c \
 	common/segment.h \
 	$(NULL)

@@ -9,8 +9,11 @@
 #define IPCMON_DISPATCHER_H
 
 #include <semaphore.h>
+#include <stddef.h>
 
 #include "config.h"
+#include "proto.h"
+#include "segment.h"
 #include "status.h"
 
 struct dispatcher;
@@ -34,5 +37,26 @@ void dispatcher_poke(struct dispatcher *d);
 
 /* Stop the thread and remove the queue.  Accepts NULL. */
 void dispatcher_stop(struct dispatcher *d);
+
+/* The seam the thread answers with: build the payload answering rq from
+ * the segment h (the caller holds the semaphore; h may be NULL when the
+ * segment is not mapped yet: only ping and status answer then) and st.
+ * On success *ret_buf (malloc'd, the caller frees it) and *ret_len hold
+ * the answer.  Returns 0, or a -errno with a message for the client in
+ * err: -ENODEV "no such interface: NAME", -EAGAIN (no segment yet),
+ * -ENOMEM. */
+int dispatcher_answer(const struct seg_header *h,
+		      const struct daemon_status *st,
+		      const struct proto_request *rq, void **ret_buf,
+		      size_t *ret_len, char *err, size_t errlen);
+
+/* Counters of the queue's housekeeping, for tests and the status log. */
+struct dispatcher_stats {
+	unsigned long long swept;     /* messages removed for dead processes */
+	unsigned long long given_up;  /* replies abandoned after reply_timeout */
+	unsigned long long purged;    /* leftover messages of those clients */
+	unsigned long long qbytes;    /* the queue's byte limit */
+};
+void dispatcher_get_stats(struct dispatcher *d, struct dispatcher_stats *ret);
 
 #endif

@@ -51,11 +51,33 @@ tests_check_log_SOURCES = tests/check_log.c
 tests_check_log_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_log_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_proto
+tests_check_proto_SOURCES = tests/check_proto.c
+tests_check_proto_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_proto_LDADD = $(CHECK_TEST_LIBS)
+
+check_PROGRAMS += tests/check_json
+tests_check_json_SOURCES = tests/check_json.c
+tests_check_json_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_json_LDADD = $(CHECK_TEST_LIBS)
+
+check_PROGRAMS += tests/check_dispatcher
+tests_check_dispatcher_SOURCES = tests/check_dispatcher.c
+tests_check_dispatcher_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_dispatcher_LDADD = $(CHECK_TEST_LIBS)
+
 # Helpers the integration tests use.
 check_PROGRAMS += tests/run-ready
 tests_run_ready_SOURCES = tests/run-ready.c
 
+check_PROGRAMS += tests/segdump
+tests_segdump_SOURCES = tests/segdump.c
+tests_segdump_LDADD = common/libcommon.a
+
 UNIT_TESTS = \
+	tests/check_dispatcher \
+	tests/check_json \
+	tests/check_proto \
 	tests/check_fifolog \
 	tests/check_log \
 	tests/check_config \
