@@ -770,7 +770,7 @@ static int burst_per;
 /* Reader process: read until end of file with a buffer larger than the
  * pipe (like cat), check that every chunk ends a line and every line is
  * whole and in order within its writer's range; print "LINES BAD". */
-static void burst_reader(int ready, int out)
+static void burst_reader(struct fifolog *f, int ready, int out)
 {
 	char *buf = malloc(1 << 17), *line, *save;
 	long lines = 0, bad = 0, last[8];
@@ -819,6 +819,8 @@ static void burst_reader(int ready, int out)
 		}
 	}
 	dprintf(out, "%ld %ld\n", lines, bad);
+	free(buf);
+	fifolog_close(f); /* a forked copy: frees, touches nothing */
 	_exit(0);
 }
 
@@ -864,7 +866,7 @@ static void run_burst(int threads, int per_thread)
 		pids[i] = fork();
 		ck_assert_int_ge(pids[i], 0);
 		if (pids[i] == 0)
-			burst_reader(ready[1], out[1]);
+			burst_reader(f, ready[1], out[1]);
 	}
 	close(ready[1]);
 	close(out[1]);
