@@ -70,10 +70,6 @@ tests_check_dispatcher_LDADD = $(CHECK_TEST_LIBS)
 check_PROGRAMS += tests/run-ready
 tests_run_ready_SOURCES = tests/run-ready.c
 
-check_PROGRAMS += tests/segdump
-tests_segdump_SOURCES = tests/segdump.c
-tests_segdump_LDADD = common/libcommon.a
-
 UNIT_TESTS = \
 	tests/check_dispatcher \
 	tests/check_json \
