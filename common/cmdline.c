@@ -96,7 +96,7 @@ void cmdline_print_keys(FILE *f, unsigned scope)
 			continue;
 		config_format(&d, k, def, sizeof(def));
 		snprintf(left, sizeof(left), "--%s %s", option_name(i), k->argname);
-		fprintf(f, "      %-28s %s (default %s)\n", left, k->help, def);
+		fprintf(f, "      %-28s %s (default %s)\n", left, k->help, *def ? def : "none");
 	}
 }
 
