@@ -85,6 +85,7 @@ UNIT_TESTS = \
 	$(NULL)
 
 INTEGRATION_TESTS = \
+	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
 	tests/systemd-units.test \
