@@ -94,6 +94,7 @@ int ctl_query_ex(struct ctl *ctl, struct proto_request *rq, struct proto_asm *a,
 	ssize_t n;
 	int r;
 
+	proto_asm_init(a, 0, rq->hdr.op); /* freeable on every path */
 	r = connect_queue(ctl);
 	if (r != EXIT_OK)
 		return r;

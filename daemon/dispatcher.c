@@ -21,6 +21,7 @@
 #include "dispatcher.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -45,7 +46,8 @@
 #define PENALTY_USEC 10000000ULL    /* no waiting for a given-up client */
 #define PENALTY_SLOTS 16
 #define QBYTES_WANT (1u << 20)      /* with the privilege to raise it */
-#define SWEEP_MAX 65536             /* messages looked at per sweep */
+#define SWEEP_MAX 65536             /* messages taken out per sweep */
+#define SWEEP_SCAN 4096             /* messages looked at per sweep */
 
 struct penalty {
 	long type;
@@ -79,6 +81,7 @@ struct dispatcher {
 		uint64_t suppressed;
 	} badlog;
 	struct penalty penalty[PENALTY_SLOTS];
+	bool no_msg_copy;
 
 	_Atomic unsigned long long swept, given_up, purged, qbytes;
 };
@@ -103,6 +106,26 @@ static bool type_alive(long type)
 	if (type <= PROTO_REQUEST_TYPE || type > INT32_MAX)
 		return false;
 	return kill((pid_t)type, 0) == 0 || errno == EPERM;
+}
+
+/* A process that can read a reply: alive, not a zombie and not a kernel
+ * thread (both have an empty cmdline).  Only for malformed requests,
+ * whose reply type is a guess: pid 2 (kthreadd) is a favourite. */
+static bool type_reader(long type)
+{
+	char path[64], c;
+	ssize_t n;
+	int fd;
+
+	if (!type_alive(type))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", type);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT; /* no /proc: trust kill() */
+	n = read(fd, &c, 1);
+	close(fd);
+	return n == 1;
 }
 
 /* ---- answers (the seam: no queue, no thread) ---- */
@@ -399,10 +422,12 @@ struct kept {
 	size_t off;
 };
 
-/* Take every message that is not a request out of the queue, drop those
+/* Without MSG_COPY (a kernel without CONFIG_CHECKPOINT_RESTORE): take
+ * every message that is not a request out of the queue, drop those
  * addressed to processes that no longer exist, and put the others back in
- * their order.  Returns how many were dropped. */
-static unsigned long sweep(struct dispatcher *d)
+ * their order.  A flood of requests can take the room back meanwhile, so
+ * this is only the fallback.  Returns how many were dropped. */
+static unsigned long sweep_requeue(struct dispatcher *d)
 {
 	struct kept *kept = NULL;
 	char *data = NULL;
@@ -472,11 +497,66 @@ requeue:
 	}
 	free(kept);
 	free(data);
+	if (lost)
+		log_warnx("message queue: %lu messages could not be put back", lost);
+	return dropped;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Look at the queue's messages in place (MSG_COPY: nothing is taken out,
+ * so nothing can be lost or reordered), and remove every message of each
+ * type whose process no longer exists.  Returns how many were removed. */
+static unsigned long sweep(struct dispatcher *d)
+{
+	long *types;
+	size_t nt = 0, i, u;
+	unsigned long dropped = 0;
+	ssize_t n;
+
+	if (d->no_msg_copy)
+		goto fallback;
+	types = malloc(SWEEP_SCAN * sizeof(*types));
+	if (!types)
+		return 0;
+	for (i = 0; i < SWEEP_SCAN; i++) {
+		n = msgrcv(d->qid, &d->rx, sizeof(d->rx.u), (long)i,
+			   MSG_COPY | IPC_NOWAIT | MSG_NOERROR);
+		if (n < 0) {
+			if (errno == EINTR) {
+				i--;
+				continue;
+			}
+			if (errno == ENOSYS) {
+				d->no_msg_copy = true;
+				free(types);
+				goto fallback;
+			}
+			break; /* ENOMSG: the end */
+		}
+		if (d->rx.mtype != PROTO_REQUEST_TYPE)
+			types[nt++] = d->rx.mtype;
+	}
+	qsort(types, nt, sizeof(*types), cmp_long);
+	for (i = 0; i < nt; i = u) {
+		for (u = i + 1; u < nt && types[u] == types[i]; u++)
+			;
+		if (!type_alive(types[i]))
+			dropped += purge(d, types[i]);
+	}
+	free(types);
+	goto done;
+fallback:
+	dropped = sweep_requeue(d);
+done:
 	if (dropped)
 		log_notice("message queue: removed %lu messages addressed to processes that no longer exist",
 			   dropped);
-	if (lost)
-		log_warnx("message queue: %lu messages could not be put back", lost);
 	atomic_fetch_add(&d->swept, dropped);
 	return dropped;
 }
@@ -546,10 +626,10 @@ static int send_msg(struct dispatcher *d, size_t size, uint64_t deadline,
 /* Send an answer (or an error: status > 0, payload the message) in parts.
  * A client that does not take it within reply_timeout is given up. */
 static void reply(struct dispatcher *d, const struct proto_hdr *rq, int status,
-		  const void *payload, size_t len)
+		  const void *payload, size_t len, bool wait)
 {
 	uint32_t nparts = proto_parts(len), part;
-	uint64_t deadline = now_usec() + d->cfg.reply_timeout_usec;
+	uint64_t deadline = now_usec() + (wait ? d->cfg.reply_timeout_usec : 0);
 	bool swept = false;
 	int r = 0;
 
@@ -565,7 +645,7 @@ static void reply(struct dispatcher *d, const struct proto_hdr *rq, int status,
 			break;
 	}
 	arm_timer(d, HOUSEKEEP_USEC);
-	if (r == 0 || r == -ECANCELED || r == -EIDRM)
+	if (r == 0 || r == -ECANCELED || r == -EIDRM || !wait)
 		return;
 	{
 		unsigned long removed = purge(d, rq->reply_type);
@@ -581,11 +661,11 @@ static void reply(struct dispatcher *d, const struct proto_hdr *rq, int status,
 }
 
 static void reply_error(struct dispatcher *d, const struct proto_hdr *rq,
-			int status, const char *msg)
+			int status, const char *msg, bool wait)
 {
 	size_t len = strlen(msg);
 
-	reply(d, rq, status, msg, len < PROTO_PART_MAX ? len : PROTO_PART_MAX);
+	reply(d, rq, status, msg, len < PROTO_PART_MAX ? len : PROTO_PART_MAX, wait);
 }
 
 /* Copy the answer out of the segment, waiting while the parent repairs
@@ -663,7 +743,7 @@ static void handle(struct dispatcher *d, size_t len)
 
 	r = proto_unpack_request(&d->rx, len, &rq, &rtype);
 	if (r < 0) {
-		bool answer_it = type_alive(rtype);
+		bool answer_it = type_reader(rtype);
 		struct proto_hdr h = d->rx.u.hdr;
 
 		atomic_fetch_add(&d->st->bad_requests, 1);
@@ -676,7 +756,9 @@ static void handle(struct dispatcher *d, size_t len)
 			h.reply_type = (int32_t)rtype;
 			snprintf(msg, sizeof(msg), "bad request: %s (daemon speaks protocol version %d)",
 				 bad_reason(r), PROTO_VERSION);
-			reply_error(d, &h, -r, msg);
+			/* Garbage gets no waiting: when the queue is
+			 * full, the error is dropped. */
+			reply_error(d, &h, -r, msg, false);
 		}
 		return;
 	}
@@ -691,9 +773,9 @@ static void handle(struct dispatcher *d, size_t len)
 	if (r < 0) {
 		if (!err[0])
 			snprintf(err, sizeof(err), "%s", strerror(-r));
-		reply_error(d, &rq.hdr, -r, err);
+		reply_error(d, &rq.hdr, -r, err, true);
 	} else {
-		reply(d, &rq.hdr, 0, buf, blen);
+		reply(d, &rq.hdr, 0, buf, blen, true);
 	}
 	free(buf);
 }

@@ -70,6 +70,15 @@ tests_check_dispatcher_LDADD = $(CHECK_TEST_LIBS)
 check_PROGRAMS += tests/run-ready
 tests_run_ready_SOURCES = tests/run-ready.c
 
+check_PROGRAMS += tests/dispatch-harness
+tests_dispatch_harness_SOURCES = tests/dispatch-harness.c
+tests_dispatch_harness_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_dispatch_harness_LDADD = $(IPCMOND_LIBS)
+
+check_PROGRAMS += tests/qjunk
+tests_qjunk_SOURCES = tests/qjunk.c
+tests_qjunk_LDADD = common/libcommon.a
+
 UNIT_TESTS = \
 	tests/check_dispatcher \
 	tests/check_json \
@@ -85,6 +94,7 @@ UNIT_TESTS = \
 	$(NULL)
 
 INTEGRATION_TESTS = \
+	tests/dispatch.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
