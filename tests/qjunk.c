@@ -61,6 +61,8 @@ int main(int argc, char *argv[])
 		m.mtype = pid;
 		while (msgsnd(qid, &m, 4096, IPC_NOWAIT) == 0)
 			n++;
+		while (msgsnd(qid, &m, 1, IPC_NOWAIT) == 0) /* to the last byte */
+			n++;
 		printf("%ld\n", n);
 		return errno == EAGAIN ? 0 : 1;
 	}
