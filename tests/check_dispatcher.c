@@ -230,6 +230,18 @@ struct live {
 	int fd, qid;
 };
 
+/* A failed assertion ends the test's process without live_stop: the
+ * queue must not outlive it. */
+static key_t live_key;
+
+static void live_cleanup(void)
+{
+	int q = live_key ? msgget(live_key, 0) : -1;
+
+	if (q >= 0)
+		msgctl(q, IPC_RMID, NULL);
+}
+
 static void live_start(struct live *t, uint32_t nlinks)
 {
 	struct seg_header *h;
@@ -238,6 +250,7 @@ static void live_start(struct live *t, uint32_t nlinks)
 	config_defaults(&t->cfg);
 	t->cfg.msg_key = (key_t)(0x5e000000 | (getpid() & 0xffffff));
 	t->cfg.reply_timeout_usec = 300000;
+	live_key = t->cfg.msg_key;
 	t->st = make_status();
 	atomic_store(&t->st->requests_total, 0);
 	h = make_segment(nlinks, 2, 16, &size);
@@ -576,6 +589,7 @@ int main(void)
 	int failed;
 
 	log_init(LOGLEVEL_ERR, "check");
+	atexit(live_cleanup);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
