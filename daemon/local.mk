@@ -2,6 +2,8 @@
 noinst_LIBRARIES += daemon/libipcmond.a
 daemon_libipcmond_a_CFLAGS = $(AM_CFLAGS) $(LIBNL_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 daemon_libipcmond_a_SOURCES = \
+	daemon/collector.c \
+	daemon/collector.h \
 	daemon/linkdb.c \
 	daemon/linkdb.h \
 	daemon/escape.c \

@@ -70,6 +70,10 @@ tests_check_dispatcher_LDADD = $(CHECK_TEST_LIBS)
 check_PROGRAMS += tests/run-ready
 tests_run_ready_SOURCES = tests/run-ready.c
 
+check_PROGRAMS += tests/segdump
+tests_segdump_SOURCES = tests/segdump.c
+tests_segdump_LDADD = common/libcommon.a
+
 check_PROGRAMS += tests/dispatch-harness
 tests_dispatch_harness_SOURCES = tests/dispatch-harness.c
 tests_dispatch_harness_CFLAGS = $(CHECK_TEST_CFLAGS)
