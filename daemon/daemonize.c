@@ -177,19 +177,20 @@ int daemonize(const char *pidfile, int *ret_exit)
 
 	close_fd(&pipefd[1]);
 	close_fd(&devnull);
-	if (fcntl(pipefd[0], F_SETFL, O_NONBLOCK) < 0 ||
-	    (pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0) {
+	if (fcntl(pipefd[0], F_SETFL, O_NONBLOCK) < 0) {
 		r = -errno;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		goto fail;
 	}
+	/* Without pidfds (Linux < 5.3, valgrind) poll for the child's exit. */
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	for (;;) {
 		struct pollfd p[3] = { { sock, POLLIN, 0 }, { pidfd, POLLIN, 0 },
 				       { piping ? pipefd[0] : -1, POLLIN, 0 } };
 		int status;
 
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 3, pidfd >= 0 ? -1 : 100) < 0) {
 			if (errno == EINTR)
 				continue;
 			r = -errno;
@@ -211,8 +212,8 @@ int daemonize(const char *pidfile, int *ret_exit)
 				*ret_exit = 0;
 			break;
 		}
-		if (p[1].revents & POLLIN) {
-			waitpid(pid, &status, 0);
+		if (pidfd >= 0 ? (p[1].revents & POLLIN) && waitpid(pid, &status, 0) == pid
+			       : waitpid(pid, &status, WNOHANG) == pid) {
 			/* Its last words may still be in the pipe. */
 			copy_stderr(pipefd[0]);
 			fprintf(stderr, "ipcmond: the daemon exited before it was ready\n");
