@@ -63,6 +63,8 @@ struct collector {
 
 	struct nl_object **batch;
 	size_t nbatch;
+	int32_t *refresh;     /* links to ask the kernel about again */
+	size_t nrefresh;
 	bool discard;         /* draining after an overflow */
 	bool overflow;
 
@@ -225,6 +227,37 @@ static int on_nl_msg(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* A veth end is announced before its peer exists (IFLA_LINK 0), and the
+ * kernel does not announce it again when the peer appears: when a new
+ * link points at a link we know without a peer, ask for that one again. */
+static void note_peer(struct collector *c, struct rtnl_link *l)
+{
+	struct seg_link known;
+	int32_t nsid;
+	int peer = rtnl_link_get_link(l);
+
+	if (peer <= 0 || rtnl_link_get_family(l) != AF_UNSPEC ||
+	    rtnl_link_get_link_netnsid(l, &nsid) == 0 || c->nrefresh >= BATCH_MAX ||
+	    linkdb_link_get(c->db, rtnl_link_get_ifindex(l), &known) == 0)
+		return;
+	if (linkdb_link_get(c->db, peer, &known) == 0 && known.link == 0)
+		c->refresh[c->nrefresh++] = peer;
+}
+
+/* RTM_GETLINK for the noted links; the answers arrive on the
+ * notification socket and are applied like notifications. */
+static void send_refresh(struct collector *c)
+{
+	for (size_t i = 0; i < c->nrefresh; i++) {
+		struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = c->refresh[i] };
+		int r = nl_send_simple(c->nl, RTM_GETLINK, 0, &ifi, sizeof(ifi));
+
+		if (r < 0)
+			log_debug("RTM_GETLINK %d: %s, ignoring", c->refresh[i], nl_geterror(r));
+	}
+	c->nrefresh = 0;
+}
+
 static int apply_one(struct collector *c, struct nl_object *obj)
 {
 	const char *type = nl_object_get_type(obj);
@@ -233,6 +266,7 @@ static int apply_one(struct collector *c, struct nl_object *obj)
 	if (strcmp(type, "route/link") == 0) {
 		if (msgtype == RTM_DELLINK)
 			return linkdb_link_delete(c->db, (struct rtnl_link *)obj);
+		note_peer(c, (struct rtnl_link *)obj);
 		return linkdb_link_update(c->db, (struct rtnl_link *)obj);
 	}
 	if (strcmp(type, "route/addr") == 0) {
@@ -277,6 +311,7 @@ static void apply_batch(struct collector *c)
 	}
 	unlock(c, changes > 0 || c->nbatch > 0);
 	drop_batch(c);
+	send_refresh(c);
 	if (err < 0)
 		log_warnx("segment update: %s; the tables miss a change", strerror(-err));
 }
@@ -658,6 +693,7 @@ static int open_netlink(struct collector *c)
 	if (!c->nl || !c->dump)
 		return -NLE_NOMEM;
 	nl_socket_disable_seq_check(c->nl);
+	nl_socket_disable_auto_ack(c->nl);
 	r = nl_socket_modify_cb(c->nl, NL_CB_VALID, NL_CB_CUSTOM, on_nl_msg, c);
 	if (r < 0)
 		return r;
@@ -732,7 +768,8 @@ int collector_main(const struct collector_args *a)
 		goto out;
 	}
 	c.batch = calloc(BATCH_MAX, sizeof(*c.batch));
-	if (!c.batch) {
+	c.refresh = calloc(BATCH_MAX, sizeof(*c.refresh));
+	if (!c.batch || !c.refresh) {
 		log_warnx("out of memory");
 		goto out;
 	}
@@ -781,6 +818,7 @@ int collector_main(const struct collector_args *a)
 out:
 	drop_batch(&c);
 	free(c.batch);
+	free(c.refresh);
 	free(c.out.v);
 	free(c.held.v);
 	sd_event_source_unref(c.retry_timer);

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include <netlink/addr.h>
+#include <netlink/utils.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 
@@ -513,6 +514,23 @@ static int link_insert(struct linkdb *db, const struct seg_link *n)
 	return 1;
 }
 
+/* A device's own link message.  libnl sets the object's family from the
+ * kind when the kind names a family (a bridge device is AF_BRIDGE), so
+ * that is accepted; other families are per-protocol views of a link that
+ * lack most fields: the AF_INET6 stubs of libnl >= 3.6, and bridge port
+ * messages (AF_BRIDGE without link info), whose RTM_DELLINK only means
+ * "left the bridge". */
+static bool link_accept(struct rtnl_link *link)
+{
+	int family = rtnl_link_get_family(link);
+	const char *kind;
+
+	if (family == AF_UNSPEC)
+		return true;
+	kind = rtnl_link_get_type(link);
+	return kind && nl_str2af(kind) == family;
+}
+
 int linkdb_link_update(struct linkdb *db, struct rtnl_link *link)
 {
 	struct seg_link n, *o;
@@ -521,7 +539,7 @@ int linkdb_link_update(struct linkdb *db, struct rtnl_link *link)
 	uint32_t slot, cc;
 	uint32_t ch;
 
-	if (rtnl_link_get_family(link) != AF_UNSPEC || rtnl_link_get_ifindex(link) <= 0)
+	if (!link_accept(link) || rtnl_link_get_ifindex(link) <= 0)
 		return 0;
 	slot = link_find(db, rtnl_link_get_ifindex(link));
 	if (slot == NONE) {
@@ -758,7 +776,7 @@ int linkdb_link_delete(struct linkdb *db, struct rtnl_link *link)
 {
 	uint32_t slot;
 
-	if (rtnl_link_get_family(link) != AF_UNSPEC)
+	if (!link_accept(link))
 		return 0;
 	slot = link_find(db, rtnl_link_get_ifindex(link));
 	if (slot == NONE)
@@ -773,7 +791,7 @@ int linkdb_link_counters(struct linkdb *db, struct rtnl_link *link, int64_t now_
 	uint32_t slot;
 	int64_t dt;
 
-	if (rtnl_link_get_family(link) != AF_UNSPEC)
+	if (!link_accept(link))
 		return 0;
 	slot = link_find(db, rtnl_link_get_ifindex(link));
 	if (slot == NONE)
@@ -920,6 +938,16 @@ int linkdb_load(struct linkdb *db)
 out:
 	db->emit = saved;
 	return r;
+}
+
+int linkdb_link_get(const struct linkdb *db, int32_t ifindex, struct seg_link *ret)
+{
+	uint32_t slot = link_find(db, ifindex);
+
+	if (slot == NONE)
+		return -ENOENT;
+	*ret = seg_links(H(db))[slot];
+	return 0;
 }
 
 uint32_t linkdb_link_count(const struct linkdb *db)

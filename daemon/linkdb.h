@@ -44,14 +44,17 @@ void linkdb_free(struct linkdb *db);
  * were dropped, or -ENOMEM. */
 int linkdb_load(struct linkdb *db);
 
-/* RTM_NEWLINK: add or update a link.  Objects of a family other than
- * AF_UNSPEC (libnl >= 3.6 AF_INET6 stubs) are ignored.  Returns the
+/* RTM_NEWLINK: add or update a link.  Per-protocol views of a link are
+ * ignored: libnl >= 3.6 AF_INET6 stubs and bridge port (AF_BRIDGE)
+ * messages; a bridge device itself, which libnl labels AF_BRIDGE from its
+ * kind, is a link.  Returns the
  * number of events emitted (0: nothing but counters or nothing at all
  * changed), or -errno (-ENOMEM, or segmap_grow's error). */
 int linkdb_link_update(struct linkdb *db, struct rtnl_link *link);
 
 /* RTM_DELLINK: remove the link and its addresses (ADDR_DEL events, then
- * LINK_DEL).  Unknown links are fine (idempotent).  Returns the number
+ * LINK_DEL).  Unknown links are fine (idempotent); a bridge port's
+ * AF_BRIDGE RTM_DELLINK (it left the bridge) is ignored.  Returns the number
  * of events emitted. */
 int linkdb_link_delete(struct linkdb *db, struct rtnl_link *link);
 
@@ -74,6 +77,9 @@ int linkdb_link_counters(struct linkdb *db, struct rtnl_link *link,
  * the number of events linkdb_sync_end emitted. */
 void linkdb_sync_begin(struct linkdb *db);
 int linkdb_sync_end(struct linkdb *db);
+
+/* Copy the record of ifindex into *ret.  Returns 0 or -ENOENT. */
+int linkdb_link_get(const struct linkdb *db, int32_t ifindex, struct seg_link *ret);
 
 uint32_t linkdb_link_count(const struct linkdb *db);
 uint32_t linkdb_addr_count(const struct linkdb *db);

@@ -539,6 +539,41 @@ START_TEST(test_text_cut_cleanly)
 }
 END_TEST
 
+START_TEST(test_bridge_device_and_port_messages)
+{
+	struct rtnl_link *l;
+
+	/* libnl labels a bridge device AF_BRIDGE (from its kind): a link */
+	l = rtnl_link_alloc();
+	rtnl_link_set_ifindex(l, 9);
+	rtnl_link_set_name(l, "br0");
+	rtnl_link_set_mtu(l, 1500);
+	ck_assert_int_eq(rtnl_link_set_type(l, "bridge"), 0);
+	rtnl_link_set_family(l, AF_BRIDGE);
+	ck_assert_int_eq(linkdb_link_update(db, l), 1);
+	rtnl_link_put(l);
+	ck_assert_str_eq(must_link(9)->kind, "bridge");
+
+	/* a port's AF_BRIDGE message (no link info): not a link update, and
+	 * its RTM_DELLINK only means it left the bridge */
+	apply_link(5, "veth0", UP_FLAGS, IF_OPER_UP, 1500);
+	nev = 0;
+	l = rtnl_link_alloc();
+	rtnl_link_set_ifindex(l, 5);
+	rtnl_link_set_name(l, "veth0");
+	rtnl_link_set_mtu(l, 1400);
+	rtnl_link_set_family(l, AF_BRIDGE);
+	rtnl_link_set_master(l, 9);
+	ck_assert_int_eq(linkdb_link_update(db, l), 0);
+	ck_assert_int_eq(linkdb_link_delete(db, l), 0);
+	rtnl_link_put(l);
+	ck_assert_int_eq(nev, 0);
+	ck_assert_uint_eq(must_link(5)->mtu, 1500);
+	ck_assert_str_eq(must_link(5)->kind, "veth");
+	ck_assert_uint_eq(linkdb_link_count(db), 2);
+}
+END_TEST
+
 static Suite *linkdb_suite(void)
 {
 	Suite *s = suite_create("linkdb");
@@ -550,6 +585,7 @@ static Suite *linkdb_suite(void)
 	tcase_add_test(tc, test_rename);
 	tcase_add_test(tc, test_counters_are_not_events);
 	tcase_add_test(tc, test_inet6_stub_ignored);
+	tcase_add_test(tc, test_bridge_device_and_port_messages);
 	tcase_add_test(tc, test_addresses);
 	tcase_add_test(tc, test_delete_with_addresses);
 	tcase_add_test(tc, test_growth_keeps_records);

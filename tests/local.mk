@@ -74,6 +74,19 @@ check_PROGRAMS += tests/segdump
 tests_segdump_SOURCES = tests/segdump.c
 tests_segdump_LDADD = common/libcommon.a
 
+# Collector integration tests: they need the supervisor to fork the
+# collector; listed in INTEGRATION_TESTS once it does.
+COLLECTOR_TESTS = \
+	tests/collector.test \
+	$(NULL)
+EXTRA_DIST += $(COLLECTOR_TESTS) tests/collector-lib.sh
+
+# Benchmarks (bench/, run by hand: not tests).
+check_PROGRAMS += bench/linkdb-bench
+bench_linkdb_bench_SOURCES = bench/linkdb-bench.c
+bench_linkdb_bench_CFLAGS = $(CHECK_TEST_CFLAGS)
+bench_linkdb_bench_LDADD = $(IPCMOND_LIBS)
+
 check_PROGRAMS += tests/dispatch-harness
 tests_dispatch_harness_SOURCES = tests/dispatch-harness.c
 tests_dispatch_harness_CFLAGS = $(CHECK_TEST_CFLAGS)

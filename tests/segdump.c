@@ -14,6 +14,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +96,20 @@ static struct seg_header *snapshot(const char *name)
 	return NULL;
 }
 
+/* iproute2 shows M-DOWN when the IFLA_LINK device of this namespace
+ * (a veth peer, a vlan's lower device) is not up, or unknown. */
+static bool m_down(struct seg_header *h, const struct seg_link *l)
+{
+	const struct seg_link *all = seg_links(h);
+
+	if (l->link <= 0 || l->link_netnsid != -1)
+		return false;
+	for (uint32_t i = 0; i < h->links.count; i++)
+		if (all[i].ifindex == l->link)
+			return !(all[i].flags & IFF_UP);
+	return true;
+}
+
 static void print_links(struct seg_header *h)
 {
 	const struct seg_link *l = seg_links(h);
@@ -111,6 +127,8 @@ static void print_links(struct seg_header *h)
 		printf(",\"flags\":[");
 		for (size_t j = 0; j < n && j < 40; j++)
 			printf("%s\"%s\"", j ? "," : "", names[j]);
+		if (m_down(h, &l[i]))
+			printf("%s\"M-DOWN\"", n ? "," : "");
 		printf("],\"mtu\":%u,\"operstate\":\"%s\"", l[i].mtu,
 		       names_operstate(l[i].operstate));
 		printf(",\"kind\":");
