@@ -100,7 +100,9 @@ ns_booted() {
 # ns_boot [NSPAWN-OPTIONS...]: boot, install the stage (if any) inside,
 # daemon-reload.
 ns_boot() {
-	local root cg name=ipcmon-nspawn-$$-$RANDOM binds=()
+	# The name is the container's machine name too: nspawn keeps state
+	# under /run/systemd/nspawn/*/NAME, so parallel tests need their own.
+	local root cg name=ipcmon-$$-$RANDOM binds=()
 	[ -n "$NS_DIR" ] || ns_mkdir
 	mkdir "$NS_DIR/root"
 	for root in $(ns_cgroup_roots); do
@@ -112,11 +114,11 @@ ns_boot() {
 		for cg in "${NS_CGROUPS[@]}"; do echo "$BASHPID" >"$cg/cgroup.procs"; done
 		exec unshare --mount --propagation private sh -c '
 			mount --bind / "$1" || exit 1
-			dir=$1; shift
-			exec systemd-nspawn -D "$dir" --volatile=overlay --register=no \
+			dir=$1 name=$2; shift 2
+			exec systemd-nspawn -D "$dir" -M "$name" --volatile=overlay --register=no \
 				--keep-unit --link-journal=no --private-network \
 				"$@" -b systemd.unit=basic.target' \
-			sh "$NS_DIR/root" "${binds[@]}" "$@"
+			sh "$NS_DIR/root" "$name" "${binds[@]}" "$@"
 	) >"$NS_DIR/console.log" 2>&1 </dev/null &
 	NS_LAUNCHER=$!
 	wait_for "the container's PID 1 to start" 20 ns_find_pid1
