@@ -42,9 +42,12 @@ wait_equal() {
 }
 
 # expect_event REGEX: an event line (SEQ TYPE IFINDEX NAME: TEXT) in the ring.
+# (Into a file first: grep -q closing the pipe early would make the
+# pipeline fail under pipefail.)
 expect_event() {
-	seg -e | grep -qE -- "$1" || {
-		seg -e | tail -20 >&2
+	seg -e >"$T_DIR/events" || fail "cannot read the event ring"
+	grep -qE -- "$1" "$T_DIR/events" || {
+		tail -20 "$T_DIR/events" >&2
 		fail "no event matching /$1/ in the ring"
 	}
 }

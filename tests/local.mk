@@ -78,6 +78,8 @@ tests_segdump_LDADD = common/libcommon.a
 # collector; listed in INTEGRATION_TESTS once it does.
 COLLECTOR_TESTS = \
 	tests/collector.test \
+	tests/collector-burst.test \
+	tests/collector-overflow.test \
 	$(NULL)
 EXTRA_DIST += $(COLLECTOR_TESTS) tests/collector-lib.sh
 
