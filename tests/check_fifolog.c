@@ -27,28 +27,38 @@
 #define T0 INT64_C(1795255200123456)
 #define TS0 "2026-11-21T10:00:00.123456Z"
 
-static char dir[64];
-static char path[128];
+static char base[64];  /* per test case, made and removed by the runner */
+static char dir[128];  /* per test, inside base */
+static char path[160];
 static char err[1024];
 static struct config cfg;
 
+/* Unchecked fixture: runs in the runner process, so the teardown runs
+ * also when a test fails (a failed test's own process just exits). */
+static void base_setup(void)
+{
+	snprintf(base, sizeof(base), "/tmp/check_fifolog.XXXXXX");
+	if (!mkdtemp(base))
+		abort();
+}
+
+static void base_teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", base);
+}
+
 static void fifo_setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/check_fifolog.XXXXXX");
+	snprintf(dir, sizeof(dir), "%s/t.XXXXXX", base);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	config_defaults(&cfg);
 	snprintf(cfg.fifo_path, sizeof(cfg.fifo_path), "%s", path);
 	err[0] = '\0';
-}
-
-static void fifo_teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
 }
 
 static struct seg_event mkev(uint16_t type, int32_t ifindex, const char *ifname,
@@ -921,7 +931,8 @@ static Suite *fifolog_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("format");
-	tcase_add_checked_fixture(tc, fifo_setup, fifo_teardown);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, fifo_setup, NULL);
 	tcase_add_test(tc, test_text_record);
 	tcase_add_test(tc, test_text_events);
 	tcase_add_test(tc, test_text_escapes);
@@ -931,7 +942,8 @@ static Suite *fifolog_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("safety");
-	tcase_add_checked_fixture(tc, fifo_setup, fifo_teardown);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, fifo_setup, NULL);
 	tcase_add_test(tc, test_create_mode);
 	tcase_add_test(tc, test_symlink_refused);
 	tcase_add_test(tc, test_dangling_symlink_refused);
@@ -943,7 +955,8 @@ static Suite *fifolog_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("readers");
-	tcase_add_checked_fixture(tc, fifo_setup, fifo_teardown);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, fifo_setup, NULL);
 	tcase_add_test(tc, test_no_reader_drops);
 	tcase_add_test(tc, test_reader_gets_new_lines_only);
 	tcase_add_test(tc, test_reader_leaves_no_sigpipe);
