@@ -245,14 +245,12 @@ static void event_json_extra(char *x, size_t size, const struct seg_event *ev,
 	}
 }
 
-size_t fifolog_format_event(char *buf, enum fifo_format fmt,
-			    const struct seg_event *ev)
+int fifolog_event_describe(const struct seg_event *ev, char *msg, size_t size,
+			   const char **ret_source)
 {
-	const char *type = names_event_type(ev->type);
 	size_t textlen = strnlen(ev->text, SEG_EVENT_TEXT);
-	char msg[SEG_IFNAMSIZ + SEG_EVENT_TEXT + 64], extra[1536] = "";
 	const char *source, *what = "";
-	int prio = LOGLEVEL_INFO, n;
+	int prio = LOGLEVEL_INFO;
 
 	switch (ev->type) {
 	case SEG_EV_LINK_NEW: source = "link"; what = "added"; break;
@@ -267,20 +265,31 @@ size_t fifolog_format_event(char *buf, enum fifo_format fmt,
 		break;
 	default: source = "event"; what = "unknown event"; break;
 	}
+	if (ev->type == SEG_EV_RESYNC)
+		snprintf(msg, size, "%.*s", (int)(textlen ? textlen : strlen(what)),
+			 textlen ? ev->text : what);
+	else
+		snprintf(msg, size, "%.*s (%" PRId32 "): %.*s",
+			 (int)strnlen(ev->ifname, SEG_IFNAMSIZ), ev->ifname,
+			 ev->ifindex, (int)(textlen ? textlen : strlen(what)),
+			 textlen ? ev->text : what);
+	*ret_source = source;
+	return prio;
+}
+
+size_t fifolog_format_event(char *buf, enum fifo_format fmt,
+			    const struct seg_event *ev)
+{
+	const char *type = names_event_type(ev->type), *source;
+	char msg[FIFOLOG_EVENT_MSG_MAX], extra[1536] = "";
+	int prio = fifolog_event_describe(ev, msg, sizeof(msg), &source);
+
 	if (!type)
 		type = "unknown";
-	if (ev->type == SEG_EV_RESYNC)
-		n = snprintf(msg, sizeof(msg), "%.*s", (int)(textlen ? textlen : strlen(what)),
-			     textlen ? ev->text : what);
-	else
-		n = snprintf(msg, sizeof(msg), "%.*s (%" PRId32 "): %.*s",
-			     (int)strnlen(ev->ifname, SEG_IFNAMSIZ), ev->ifname,
-			     ev->ifindex, (int)(textlen ? textlen : strlen(what)),
-			     textlen ? ev->text : what);
 	if (fmt == FIFO_FORMAT_JSON)
 		event_json_extra(extra, sizeof(extra), ev, type);
-	return format_line(buf, fmt, ev->time_usec, prio, source, msg,
-			   n < 0 ? 0 : (size_t)n, extra);
+	return format_line(buf, fmt, ev->time_usec, prio, source, msg, strlen(msg),
+			   extra);
 }
 
 /* ---- the FIFO ---- */

@@ -60,4 +60,12 @@ size_t fifolog_format_record(char *buf, enum fifo_format fmt,
 size_t fifolog_format_event(char *buf, enum fifo_format fmt,
 			    const struct seg_event *ev);
 
+/* An event as people read it, the same words on the FIFO and stderr:
+ * "NAME (IFINDEX): TEXT" into msg (FIFOLOG_EVENT_MSG_MAX bytes suffice),
+ * the source ("link", "addr", "netlink") in *ret_source.  Returns the
+ * level (info; warning for a resync). */
+#define FIFOLOG_EVENT_MSG_MAX (SEG_IFNAMSIZ + SEG_EVENT_TEXT + 64)
+int fifolog_event_describe(const struct seg_event *ev, char *msg, size_t size,
+			   const char **ret_source);
+
 #endif

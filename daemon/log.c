@@ -77,6 +77,40 @@ void log_timestamp(char *buf, unsigned long size)
 	snprintf(buf, size, "%s.%06ldZ", tmp, (long)tv.tv_usec);
 }
 
+static void write_stderr(int prio, const char *source, const char *msg)
+{
+	/* One record, one line, whatever msg holds: a newline in it
+	 * would start a journal entry without our priority. */
+	char src[4 * 32 + 1], body[4 * LOG_LINE_MAX + 1];
+	size_t used, len = strlen(msg), n;
+
+	n = escape_text(src, sizeof(src) - 1, source, strnlen(source, 32), NULL);
+	src[n] = '\0';
+	n = escape_text(body, sizeof(body) - 1, msg, len, &used);
+	body[n] = '\0';
+	if (log_journal) {
+		fprintf(stderr, "<%d>%s: %s%s\n", prio, src, body,
+			used < len ? "...[truncated]" : "");
+	} else {
+		char ts[40];
+
+		log_timestamp(ts, sizeof(ts));
+		fprintf(stderr, "%s %s %s: %s%s\n", ts,
+			config_loglevel_name((enum log_level)prio), src, body,
+			used < len ? "...[truncated]" : "");
+	}
+	fflush(stderr);
+}
+
+void log_stderr(int prio, const char *source, const char *msg)
+{
+	int saved = errno;
+
+	if (prio <= (int)log_level && log_to_stderr)
+		write_stderr(prio, source, msg);
+	errno = saved;
+}
+
 void log_record(int prio, const char *source, const char *msg)
 {
 	int saved = errno;
@@ -85,29 +119,8 @@ void log_record(int prio, const char *source, const char *msg)
 		errno = saved;
 		return;
 	}
-	if (log_to_stderr) {
-		/* One record, one line, whatever msg holds: a newline in it
-		 * would start a journal entry without our priority. */
-		char src[4 * 32 + 1], body[4 * LOG_LINE_MAX + 1];
-		size_t used, len = strlen(msg), n;
-
-		n = escape_text(src, sizeof(src) - 1, source, strnlen(source, 32), NULL);
-		src[n] = '\0';
-		n = escape_text(body, sizeof(body) - 1, msg, len, &used);
-		body[n] = '\0';
-		if (log_journal) {
-			fprintf(stderr, "<%d>%s: %s%s\n", prio, src, body,
-				used < len ? "...[truncated]" : "");
-		} else {
-			char ts[40];
-
-			log_timestamp(ts, sizeof(ts));
-			fprintf(stderr, "%s %s %s: %s%s\n", ts,
-				config_loglevel_name((enum log_level)prio), src, body,
-				used < len ? "...[truncated]" : "");
-		}
-		fflush(stderr);
-	}
+	if (log_to_stderr)
+		write_stderr(prio, source, msg);
 	if (log_sink)
 		log_sink(prio, source, msg, log_sink_data);
 	errno = saved;

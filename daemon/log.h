@@ -35,6 +35,10 @@ void log_set_sink(log_sink_fn *fn, void *userdata, bool to_stderr);
 /* Record from another process (source given), already formatted. */
 void log_record(int prio, const char *source, const char *msg);
 
+/* The same, to stderr only (for events, which reach the sink in their
+ * own form). */
+void log_stderr(int prio, const char *source, const char *msg);
+
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -74,8 +74,6 @@ check_PROGRAMS += tests/segdump
 tests_segdump_SOURCES = tests/segdump.c
 tests_segdump_LDADD = common/libcommon.a
 
-# Collector integration tests: they need the supervisor to fork the
-# collector; listed in INTEGRATION_TESTS once it does.
 COLLECTOR_TESTS = \
 	tests/collector.test \
 	tests/collector-burst.test \
@@ -113,6 +111,11 @@ UNIT_TESTS = \
 	$(NULL)
 
 INTEGRATION_TESTS = \
+	$(COLLECTOR_TESTS) \
+	tests/supervisor.test \
+	tests/fifo.test \
+	tests/fifo-json.test \
+	tests/fifo-safety.test \
 	tests/dispatch.test \
 	tests/journal.test \
 	tests/options.test \
