@@ -136,15 +136,16 @@ ns_boot() {
 	fi
 }
 
-# LeakSanitizer attaches to the process's threads with ptrace(2), which
-# the units' system-call filter forbids (@debug): a sanitizer build gets
-# it back through drop-ins, for these tests only.
+# LeakSanitizer stops the process's threads with ptrace(2), which the
+# units' system-call filter forbids (@debug); allowing it made stops hang
+# now and then in LSan's tracer.  A sanitizer build keeps the units'
+# sandbox as it is and checks for leaks in the host-side tests only.
 ns_sanitizer_dropins() {
 	grep -q '^SAN_CFLAGS = .*-fsanitize' "$abs_top_builddir/Makefile" || return 0
 	in_ct sh -c 'for u in ipcmond.service ipcmond@.service; do
 		mkdir -p /run/systemd/system/$u.d &&
-		printf "[Service]\nSystemCallFilter=ptrace\n" >/run/systemd/system/$u.d/sanitizers.conf ||
-		exit 1
+		printf "[Service]\nEnvironment=ASAN_OPTIONS=detect_leaks=0\n" \
+			>/run/systemd/system/$u.d/sanitizers.conf || exit 1
 	done' || fail "cannot write the sanitizer drop-ins"
 }
 
