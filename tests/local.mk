@@ -78,6 +78,7 @@ COLLECTOR_TESTS = \
 	tests/collector.test \
 	tests/collector-burst.test \
 	tests/collector-overflow.test \
+	tests/collector-restart.test \
 	$(NULL)
 EXTRA_DIST += $(COLLECTOR_TESTS) tests/collector-lib.sh
 
@@ -111,12 +112,14 @@ UNIT_TESTS = \
 	$(NULL)
 
 INTEGRATION_TESTS = \
+	tests/man.test \
 	$(COLLECTOR_TESTS) \
 	tests/supervisor.test \
 	tests/fifo.test \
 	tests/fifo-json.test \
 	tests/fifo-safety.test \
 	tests/dispatch.test \
+	tests/client-ip.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
@@ -128,6 +131,7 @@ INTEGRATION_TESTS = \
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib.sh
+EXTRA_DIST += tests/client-lib.sh
 EXTRA_DIST += tests/nspawn.sh
 
 # Check's own summary line for each suite, after automake's.
