@@ -112,14 +112,12 @@ UNIT_TESTS = \
 	$(NULL)
 
 INTEGRATION_TESTS = \
-	tests/man.test \
 	$(COLLECTOR_TESTS) \
 	tests/supervisor.test \
 	tests/fifo.test \
 	tests/fifo-json.test \
 	tests/fifo-safety.test \
 	tests/dispatch.test \
-	tests/client-ip.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
