@@ -81,15 +81,23 @@ struct link_view {
 	const struct seg_link *link;
 	const struct seg_addr **addrs;
 	size_t naddrs;
+	uint8_t lflags;            /* PROTO_LINK_* */
 };
 struct link_set {
 	struct link_view *v;
 	size_t n;
 	const struct seg_addr **addr_store;
 };
-int link_set_build(struct link_set *s, const struct seg_link *links, size_t nl,
+int link_set_build(struct link_set *s, const struct seg_link *links,
+		   const uint8_t *lflags, size_t nl,
 		   const struct seg_addr *addrs, size_t na);
 void link_set_free(struct link_set *s);
+
+/* iproute2's flag names of a link, M-DOWN included: fills names (at most
+ * max) and returns how many there are. */
+size_t link_flag_names(const struct link_view *v, const char **names, size_t max);
+/* The same, comma-separated, as `ip link` prints them between < and >. */
+void link_flags_text(const struct link_view *v, char *buf, size_t len);
 
 enum links_view {
 	LINKS_LIST,   /* links: one row per link */

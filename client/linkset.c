@@ -4,7 +4,11 @@
 #include "ctl.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
 
 static int cmp_link(const void *a, const void *b)
 {
@@ -22,7 +26,8 @@ static int cmp_addr(const void *a, const void *b)
 	return (*x > *y) - (*x < *y); /* keep the daemon's order */
 }
 
-int link_set_build(struct link_set *s, const struct seg_link *links, size_t nl,
+int link_set_build(struct link_set *s, const struct seg_link *links,
+		   const uint8_t *lflags, size_t nl,
 		   const struct seg_addr *addrs, size_t na)
 {
 	size_t i, j = 0;
@@ -34,8 +39,10 @@ int link_set_build(struct link_set *s, const struct seg_link *links, size_t nl,
 		link_set_free(s);
 		return -ENOMEM;
 	}
-	for (i = 0; i < nl; i++)
+	for (i = 0; i < nl; i++) {
 		s->v[i].link = &links[i];
+		s->v[i].lflags = lflags[i];
+	}
 	for (i = 0; i < na; i++)
 		s->addr_store[i] = &addrs[i];
 	qsort(s->v, nl, sizeof(*s->v), cmp_link);
@@ -50,6 +57,28 @@ int link_set_build(struct link_set *s, const struct seg_link *links, size_t nl,
 		}
 	}
 	return 0;
+}
+
+size_t link_flag_names(const struct link_view *v, const char **names, size_t max)
+{
+	size_t n = names_flags_list(v->link->flags, names, max);
+
+	if (v->lflags & PROTO_LINK_M_DOWN) {
+		if (n < max)
+			names[n] = "M-DOWN";
+		n++;
+	}
+	return n;
+}
+
+void link_flags_text(const struct link_view *v, char *buf, size_t len)
+{
+	names_flags(v->link->flags, buf, len);
+	if ((v->lflags & PROTO_LINK_M_DOWN) && len > 0) {
+		size_t used = strlen(buf);
+
+		snprintf(buf + used, len - used, "%sM-DOWN", used ? "," : "");
+	}
 }
 
 void link_set_free(struct link_set *s)

@@ -86,7 +86,7 @@ static void json_link(struct json *j, const struct link_view *v, bool with_addrs
 {
 	const struct seg_link *l = v->link;
 	const char *names[40], *lt = names_link_type(l->link_type);
-	size_t n = names_flags_list(l->flags, names, 40);
+	size_t n = link_flag_names(v, names, 40);
 
 	json_object_begin(j, NULL);
 	json_int(j, "ifindex", l->ifindex);

@@ -157,7 +157,7 @@ static void links_table(const struct link_set *s)
 		const struct seg_link *l = s->v[i].link;
 		char *row[8];
 
-		names_flags(l->flags, flags, sizeof(flags));
+		link_flags_text(&s->v[i], flags, sizeof(flags));
 		row[0] = fmt("%d", l->ifindex);
 		row[1] = safe_name(l->name, sizeof(l->name));
 		row[2] = strdup(names_operstate(l->operstate));
@@ -209,7 +209,7 @@ static void show(const struct link_view *v)
 	char flags[256], when[40], *name = safe_name(l->name, sizeof(l->name));
 	char *mac = hw(l), *rx = rate(l->rx_bps), *tx = rate(l->tx_bps);
 
-	names_flags(l->flags, flags, sizeof(flags));
+	link_flags_text(v, flags, sizeof(flags));
 	printf("%d: %s: <%s> mtu %u state %s\n", l->ifindex, name, flags, l->mtu,
 	       names_operstate(l->operstate));
 	printf("    link/%s %s", lt ? lt : "?", mac);

@@ -139,7 +139,7 @@ static int check(struct ctl *ctl, const struct wait_for *wf)
 		ret = -r;
 		goto out;
 	}
-	if (proto_unpack_links(a.buf, a.len, &pl, &links, &as) < 0) {
+	if (proto_unpack_links(a.buf, a.len, &pl, &links, &as, NULL) < 0) {
 		warnx("malformed links answer from ipcmond (%zu bytes)", a.len);
 		ret = -EXIT_FAIL;
 		goto out;

@@ -22,6 +22,7 @@ static int query_links(struct ctl *ctl, const char *ifname, bool addrs,
 	struct proto_request rq = { 0 };
 	const struct seg_link *links;
 	const struct seg_addr *as;
+	const uint8_t *lf;
 	struct proto_links pl;
 	struct link_set set;
 	struct proto_asm a;
@@ -38,12 +39,12 @@ static int query_links(struct ctl *ctl, const char *ifname, bool addrs,
 	r = ctl_query(ctl, &rq, &a);
 	if (r != EXIT_OK)
 		goto out;
-	if (proto_unpack_links(a.buf, a.len, &pl, &links, &as) < 0) {
+	if (proto_unpack_links(a.buf, a.len, &pl, &links, &as, &lf) < 0) {
 		warnx("malformed links answer from ipcmond (%zu bytes)", a.len);
 		r = EXIT_FAIL;
 		goto out;
 	}
-	if (link_set_build(&set, links, pl.nlinks, as, pl.naddrs) < 0) {
+	if (link_set_build(&set, links, lf, pl.nlinks, as, pl.naddrs) < 0) {
 		warnx("out of memory");
 		r = EXIT_FAIL;
 		goto out;

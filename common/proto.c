@@ -190,7 +190,8 @@ int proto_asm_add(struct proto_asm *a, const struct proto_reply *r,
 
 int proto_unpack_links(const void *buf, size_t len, struct proto_links *ret,
 		       const struct seg_link **ret_links,
-		       const struct seg_addr **ret_addrs)
+		       const struct seg_addr **ret_addrs,
+		       const uint8_t **ret_lflags)
 {
 	struct proto_links h;
 	uint64_t need;
@@ -199,9 +200,9 @@ int proto_unpack_links(const void *buf, size_t len, struct proto_links *ret,
 		return -EBADMSG;
 	memcpy(&h, buf, sizeof(h));
 	if (h.link_size != sizeof(struct seg_link) ||
-	    h.addr_size != sizeof(struct seg_addr))
+	    h.addr_size != sizeof(struct seg_addr) || h.lflag_size != 1)
 		return -EBADMSG;
-	need = sizeof(h) + (uint64_t)h.nlinks * h.link_size +
+	need = sizeof(h) + (uint64_t)h.nlinks * (h.link_size + h.lflag_size) +
 	       (uint64_t)h.naddrs * h.addr_size;
 	if (need != len)
 		return -EBADMSG;
@@ -209,6 +210,10 @@ int proto_unpack_links(const void *buf, size_t len, struct proto_links *ret,
 	*ret_links = (const void *)((const char *)buf + sizeof(h));
 	*ret_addrs = (const void *)((const char *)buf + sizeof(h) +
 				    (size_t)h.nlinks * h.link_size);
+	if (ret_lflags)
+		*ret_lflags = (const uint8_t *)buf + sizeof(h) +
+			      (size_t)h.nlinks * h.link_size +
+			      (size_t)h.naddrs * h.addr_size;
 	return 0;
 }
 

@@ -121,13 +121,20 @@ struct proto_status {
 	uint64_t event_last_seq;
 };
 
-/* Followed by nlinks struct seg_link, then naddrs struct seg_addr. */
+/* Followed by nlinks struct seg_link, then naddrs struct seg_addr, then
+ * nlinks bytes of PROTO_LINK_* bits, one per link in the same order: what
+ * the dispatcher derives from the whole table, which a client holding a
+ * one-link answer could not. */
 struct proto_links {
 	uint32_t nlinks, naddrs;
 	uint32_t link_size, addr_size;  /* sizeof the records, checked */
 	uint32_t generation;
-	uint32_t _pad;
+	uint32_t lflag_size;            /* 1: the bytes after the addresses */
 };
+
+/* iproute2's M-DOWN: the link's IFLA_LINK device (a veth peer, a vlan's
+ * lower device) is in this namespace and not up, or not known. */
+#define PROTO_LINK_M_DOWN 0x1u
 
 /* Followed by n struct seg_event, oldest first. */
 struct proto_events {
@@ -198,11 +205,13 @@ int proto_asm_add(struct proto_asm *a, const struct proto_reply *r,
 
 void proto_asm_free(struct proto_asm *a);
 
-/* Check a links payload and point at its tables (which stay in buf).
- * Returns 0 or -EBADMSG. */
+/* Check a links payload and point at its tables (which stay in buf):
+ * the links, the addresses and the links' PROTO_LINK_* bytes (ret_lflags
+ * may be NULL).  Returns 0 or -EBADMSG. */
 int proto_unpack_links(const void *buf, size_t len, struct proto_links *ret,
 		       const struct seg_link **ret_links,
-		       const struct seg_addr **ret_addrs);
+		       const struct seg_addr **ret_addrs,
+		       const uint8_t **ret_lflags);
 
 int proto_unpack_events(const void *buf, size_t len, struct proto_events *ret,
 			const struct seg_event **ret_events);

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -188,6 +189,61 @@ static int answer_status(const struct seg_header *h,
 	return 0;
 }
 
+/* iproute2's M-DOWN rule for a link whose IFLA_LINK device is in this
+ * namespace: peer_up is 1 (up), 0 (down) or -1 (not in the table). */
+static uint8_t link_lflags(const struct seg_link *l, int peer_up)
+{
+	if (l->link > 0 && l->link_netnsid == -1 && peer_up != 1)
+		return PROTO_LINK_M_DOWN;
+	return 0;
+}
+
+static int peer_up_scan(const struct seg_link *links, uint32_t n, int32_t ifindex)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (links[i].ifindex == ifindex)
+			return (links[i].flags & IFF_UP) != 0;
+	return -1;
+}
+
+/* lf[i] for each of the n links of a whole-table copy, through a hash of
+ * ifindex -> up: O(n), so 8000 veths do not cost 8000 scans. */
+static int lflags_all(const struct seg_link *l, uint32_t n, uint8_t *lf)
+{
+	struct slot { int32_t ifindex, up; } *t;
+	size_t cap = 16, mask, k;
+
+	while (cap < 2 * (size_t)n)
+		cap <<= 1;
+	mask = cap - 1;
+	t = calloc(cap, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		if (l[i].ifindex <= 0)
+			continue;
+		for (k = ((uint32_t)l[i].ifindex * 2654435761u) & mask;
+		     t[k].ifindex && t[k].ifindex != l[i].ifindex; k = (k + 1) & mask)
+			;
+		t[k].ifindex = l[i].ifindex;
+		t[k].up = (l[i].flags & IFF_UP) != 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		int up = -1;
+
+		if (l[i].link > 0) {
+			for (k = ((uint32_t)l[i].link * 2654435761u) & mask;
+			     t[k].ifindex && t[k].ifindex != l[i].link; k = (k + 1) & mask)
+				;
+			if (t[k].ifindex)
+				up = t[k].up;
+		}
+		lf[i] = link_lflags(&l[i], up);
+	}
+	free(t);
+	return 0;
+}
+
 static int answer_links(const struct seg_header *h, const struct proto_request *rq,
 			void **buf, size_t *len, char *err, size_t errlen)
 {
@@ -200,6 +256,7 @@ static int answer_links(const struct seg_header *h, const struct proto_request *
 	struct proto_links *p;
 	struct seg_link *lo;
 	struct seg_addr *ao;
+	uint8_t *lf;
 	size_t size;
 
 	if (one) {
@@ -217,7 +274,7 @@ static int answer_links(const struct seg_header *h, const struct proto_request *
 	}
 	if (!(rq->flags & PROTO_RQ_ADDRS))
 		na = 0;
-	size = sizeof(*p) + (size_t)nl * sizeof(*lo) + (size_t)na * sizeof(*ao);
+	size = sizeof(*p) + (size_t)nl * (sizeof(*lo) + 1) + (size_t)na * sizeof(*ao);
 	p = calloc(1, size);
 	if (!p)
 		return -ENOMEM;
@@ -225,10 +282,19 @@ static int answer_links(const struct seg_header *h, const struct proto_request *
 	p->naddrs = na;
 	p->link_size = sizeof(*lo);
 	p->addr_size = sizeof(*ao);
+	p->lflag_size = 1;
 	p->generation = h->generation;
 	lo = (struct seg_link *)(void *)(p + 1);
 	ao = (struct seg_addr *)(void *)(lo + nl);
+	lf = (uint8_t *)(ao + na);
 	memcpy(lo, one ? match : links, (size_t)nl * sizeof(*lo));
+	if (one) {
+		lf[0] = link_lflags(match, match->link > 0 ?
+				    peer_up_scan(links, h->links.count, match->link) : -1);
+	} else if (lflags_all(lo, nl, lf) < 0) {
+		free(p);
+		return -ENOMEM;
+	}
 	if (na && !one)
 		memcpy(ao, addrs, (size_t)na * sizeof(*ao));
 	else if (na)

@@ -78,7 +78,7 @@ START_TEST(test_answer_links_all)
 	size_t len;
 
 	ck_assert_int_eq(dispatcher_answer(h, st, &rq, &buf, &len, err, sizeof(err)), 0);
-	ck_assert_int_eq(proto_unpack_links(buf, len, &pl, &l, &a), 0);
+	ck_assert_int_eq(proto_unpack_links(buf, len, &pl, &l, &a, NULL), 0);
 	ck_assert_uint_eq(pl.nlinks, 5);
 	ck_assert_uint_eq(pl.naddrs, 10);
 	ck_assert_str_eq(l[3].name, "if3");
@@ -89,10 +89,60 @@ START_TEST(test_answer_links_all)
 	/* without addresses */
 	rq.flags = 0;
 	ck_assert_int_eq(dispatcher_answer(h, st, &rq, &buf, &len, err, sizeof(err)), 0);
-	ck_assert_int_eq(proto_unpack_links(buf, len, &pl, &l, &a), 0);
+	ck_assert_int_eq(proto_unpack_links(buf, len, &pl, &l, &a, NULL), 0);
 	ck_assert_uint_eq(pl.nlinks, 5);
 	ck_assert_uint_eq(pl.naddrs, 0);
 	free(buf);
+	free(h);
+	free(st);
+}
+END_TEST
+
+/* iproute2's M-DOWN: the IFLA_LINK device in this namespace is down or
+ * unknown; a peer in another namespace or no IFLA_LINK never counts. */
+START_TEST(test_answer_links_m_down)
+{
+	struct seg_header *h = make_segment(6, 0, 16, NULL);
+	struct daemon_status *st = make_status();
+	struct proto_request rq = { .hdr.op = PROTO_OP_LINKS };
+	struct seg_link *k = seg_links(h);
+	static const uint8_t want[6] = { PROTO_LINK_M_DOWN, 0, PROTO_LINK_M_DOWN, 0, 0, 0 };
+	const struct seg_link *l;
+	const struct seg_addr *a;
+	const uint8_t *lf;
+	struct proto_links pl;
+	char err[128], name[8];
+	void *buf;
+	size_t len;
+
+	for (int i = 0; i < 6; i++)
+		k[i].link_netnsid = -1;
+	k[0].link = 999;        /* if1, down */
+	k[1].flags = 0;
+	k[1].link = 1000;       /* if0, up */
+	k[2].link = 12345;      /* nowhere */
+	k[3].link = 998;        /* if2, up */
+	k[4].link = 999;        /* if1, but in another namespace */
+	k[4].link_netnsid = 3;
+	/* k[5]: no IFLA_LINK */
+
+	ck_assert_int_eq(dispatcher_answer(h, st, &rq, &buf, &len, err, sizeof(err)), 0);
+	ck_assert_int_eq(proto_unpack_links(buf, len, &pl, &l, &a, &lf), 0);
+	ck_assert_uint_eq(pl.nlinks, 6);
+	for (int i = 0; i < 6; i++)
+		ck_assert_msg(lf[i] == want[i], "%s: lflags %u, want %u", l[i].name, lf[i], want[i]);
+	free(buf);
+
+	/* one link at a time: the same answers, found in the whole table */
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "if%d", i);
+		strcpy(rq.ifname, name);
+		ck_assert_int_eq(dispatcher_answer(h, st, &rq, &buf, &len, err, sizeof(err)), 0);
+		ck_assert_int_eq(proto_unpack_links(buf, len, &pl, &l, &a, &lf), 0);
+		ck_assert_uint_eq(pl.nlinks, 1);
+		ck_assert_msg(lf[0] == want[i], "%s alone: lflags %u, want %u", name, lf[0], want[i]);
+		free(buf);
+	}
 	free(h);
 	free(st);
 }
@@ -112,7 +162,7 @@ START_TEST(test_answer_links_one)
 
 	strcpy(rq.ifname, "if2");
 	ck_assert_int_eq(dispatcher_answer(h, st, &rq, &buf, &len, err, sizeof(err)), 0);
-	ck_assert_int_eq(proto_unpack_links(buf, len, &pl, &l, &a), 0);
+	ck_assert_int_eq(proto_unpack_links(buf, len, &pl, &l, &a, NULL), 0);
 	ck_assert_uint_eq(pl.nlinks, 1);
 	ck_assert_str_eq(l[0].name, "if2");
 	ck_assert_uint_eq(pl.naddrs, 3);
@@ -331,7 +381,7 @@ START_TEST(test_live_queries)
 
 	ck_assert_int_eq(query(&t, PROTO_OP_LINKS, NULL, PROTO_RQ_ADDRS, &a), 0);
 	ck_assert_uint_gt(proto_parts(a.len), 50);
-	ck_assert_int_eq(proto_unpack_links(a.buf, a.len, &pl, &l, &ad), 0);
+	ck_assert_int_eq(proto_unpack_links(a.buf, a.len, &pl, &l, &ad, NULL), 0);
 	ck_assert_uint_eq(pl.nlinks, 3000);
 	ck_assert_uint_eq(pl.naddrs, 6000);
 	ck_assert_str_eq(l[2999].name, "if2999");
@@ -570,6 +620,7 @@ static Suite *dispatcher_suite(void)
 
 	tcase_add_test(tc, test_answer_links_all);
 	tcase_add_test(tc, test_answer_links_one);
+	tcase_add_test(tc, test_answer_links_m_down);
 	tcase_add_test(tc, test_answer_events);
 	tcase_add_test(tc, test_answer_status);
 	suite_add_tcase(s, tc);

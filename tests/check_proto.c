@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -341,29 +342,41 @@ START_TEST(test_payloads)
 		struct proto_links h;
 		struct seg_link l[2];
 		struct seg_addr a[3];
+		uint8_t lf[2];
 	} p = { 0 };
 	const struct seg_link *l;
 	const struct seg_addr *a;
+	const uint8_t *lf;
 	struct proto_links h;
 
 	p.h.nlinks = 2;
 	p.h.naddrs = 3;
 	p.h.link_size = sizeof(struct seg_link);
 	p.h.addr_size = sizeof(struct seg_addr);
-	size_t size = sizeof(p.h) + sizeof(p.l) + sizeof(p.a); /* no tail padding */
+	p.h.lflag_size = 1;
+	/* offsetof: the struct's tail padding is not part of the payload */
+	size_t size = offsetof(__typeof__(p), lf) + sizeof(p.lf);
 
 	p.l[1].ifindex = 77;
 	p.a[2].ifindex = 78;
-	ck_assert_int_eq(proto_unpack_links(&p, size, &h, &l, &a), 0);
+	p.lf[1] = PROTO_LINK_M_DOWN;
+	ck_assert_int_eq(proto_unpack_links(&p, size, &h, &l, &a, &lf), 0);
 	ck_assert_int_eq(l[1].ifindex, 77);
 	ck_assert_int_eq(a[2].ifindex, 78);
-	ck_assert_int_eq(proto_unpack_links(&p, size - 1, &h, &l, &a), -EBADMSG);
-	ck_assert_int_eq(proto_unpack_links(&p, 3, &h, &l, &a), -EBADMSG);
+	ck_assert_uint_eq(lf[0], 0);
+	ck_assert_uint_eq(lf[1], PROTO_LINK_M_DOWN);
+	ck_assert_int_eq(proto_unpack_links(&p, size, &h, &l, &a, NULL), 0);
+	ck_assert_int_eq(proto_unpack_links(&p, size - 1, &h, &l, &a, NULL), -EBADMSG);
+	ck_assert_int_eq(proto_unpack_links(&p, size + 1, &h, &l, &a, NULL), -EBADMSG);
+	ck_assert_int_eq(proto_unpack_links(&p, 3, &h, &l, &a, NULL), -EBADMSG);
 	p.h.nlinks = 0xffffffff; /* counts that overflow 32 bits */
-	ck_assert_int_eq(proto_unpack_links(&p, size, &h, &l, &a), -EBADMSG);
+	ck_assert_int_eq(proto_unpack_links(&p, size, &h, &l, &a, NULL), -EBADMSG);
 	p.h.nlinks = 2;
 	p.h.link_size--;
-	ck_assert_int_eq(proto_unpack_links(&p, size, &h, &l, &a), -EBADMSG);
+	ck_assert_int_eq(proto_unpack_links(&p, size, &h, &l, &a, NULL), -EBADMSG);
+	p.h.link_size++;
+	p.h.lflag_size = 0; /* a payload without the per-link bytes */
+	ck_assert_int_eq(proto_unpack_links(&p, size - 2, &h, &l, &a, NULL), -EBADMSG);
 }
 END_TEST
 

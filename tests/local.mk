@@ -118,6 +118,7 @@ INTEGRATION_TESTS = \
 	tests/fifo-json.test \
 	tests/fifo-safety.test \
 	tests/dispatch.test \
+	tests/client-ip.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
