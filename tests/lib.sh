@@ -95,12 +95,22 @@ daemon_start() {
 
 daemon_alive() { [ -n "$T_PID" ] && kill -0 "$T_PID" 2>/dev/null; }
 
+# A sanitizer build's daemon reports on its stderr (leaks at exit, too),
+# which no exit status carries to the test: look for the reports.
+sanitizer_reports() {
+	grep -E 'ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:' \
+		"$T_DIR/daemon.log" 2>/dev/null | head -n 5
+}
+
 # daemon_stop: SIGTERM, and wait until it is gone.
 daemon_stop() {
+	local reports
 	daemon_alive || fail "daemon (pid $T_PID) died before it was stopped"
 	kill -TERM "$T_PID"
 	wait_for "ipcmond (pid $T_PID) to exit after SIGTERM" 15 eval '! daemon_alive'
 	T_PID=
+	reports=$(sanitizer_reports)
+	[ -z "$reports" ] || fail "sanitizer reports from ipcmond: $reports"
 }
 
 # Names of IPC objects of this test that exist now, one per line.
@@ -135,6 +145,10 @@ t_teardown() {
 		rm -f "/dev/shm${T_SHM}" "/dev/shm/sem.${T_SEM#/}"
 		qid=$(ipcs -q 2>/dev/null | awk -v k="$T_KEY" 'tolower($1) == tolower(k) {print $2}')
 		[ -n "$qid" ] && ipcrm -q "$qid"
+	fi
+	if [ "$rc" = 0 ] && [ -n "$(sanitizer_reports)" ]; then
+		echo "FAIL: $T_NAME: sanitizer reports from ipcmond" >&2
+		rc=1
 	fi
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -s "$T_DIR/daemon.log" ]; then
 		echo "--- daemon.log (last 50 lines) ---" >&2

@@ -112,6 +112,7 @@ UNIT_TESTS = \
 	$(NULL)
 
 INTEGRATION_TESTS = \
+	tests/man.test \
 	$(COLLECTOR_TESTS) \
 	tests/supervisor.test \
 	tests/fifo.test \

@@ -1,0 +1,40 @@
+# Manual pages and the sample configuration: *.in filled by one rule so
+# that paths follow --prefix, --sysconfdir, --runstatedir.
+man1_MANS = man/ipcmonctl.1
+man5_MANS = man/ipcmond.conf.5
+man8_MANS = man/ipcmond.8
+doc_DATA = doc/ipcmond.conf
+EDITED = $(man1_MANS) $(man5_MANS) $(man8_MANS) $(doc_DATA)
+EXTRA_DIST += $(EDITED:=.in)
+CLEANFILES += $(EDITED)
+
+edit = sed \
+	-e 's|@PACKAGE_VERSION[@]|$(PACKAGE_VERSION)|g' \
+	-e 's|@sbindir[@]|$(sbindir)|g' \
+	-e 's|@bindir[@]|$(bindir)|g' \
+	-e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	-e 's|@runstatedir[@]|$(runstatedir)|g' \
+	-e 's|@docdir[@]|$(docdir)|g'
+
+$(EDITED): Makefile
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
+	$(edit) $(srcdir)/$@.in >$@.tmp && mv $@.tmp $@
+man/ipcmonctl.1: $(srcdir)/man/ipcmonctl.1.in
+man/ipcmond.conf.5: $(srcdir)/man/ipcmond.conf.5.in
+man/ipcmond.8: $(srcdir)/man/ipcmond.8.in
+doc/ipcmond.conf: $(srcdir)/doc/ipcmond.conf.in
+
+# The sample also goes to sysconfdir when nothing is there yet; it is
+# never overwritten, and removed at uninstall only if unchanged.
+install-data-hook:
+	@if test ! -e '$(DESTDIR)$(sysconfdir)/ipcmond.conf'; then \
+	  $(MKDIR_P) '$(DESTDIR)$(sysconfdir)' && \
+	  $(INSTALL_DATA) doc/ipcmond.conf '$(DESTDIR)$(sysconfdir)/ipcmond.conf' && \
+	  echo " installed $(DESTDIR)$(sysconfdir)/ipcmond.conf"; \
+	else \
+	  echo " kept the existing $(DESTDIR)$(sysconfdir)/ipcmond.conf"; \
+	fi
+uninstall-hook:
+	@if cmp -s doc/ipcmond.conf '$(DESTDIR)$(sysconfdir)/ipcmond.conf'; then \
+	  rm -f '$(DESTDIR)$(sysconfdir)/ipcmond.conf'; \
+	fi
