@@ -120,6 +120,8 @@ INTEGRATION_TESTS = \
 	tests/fifo-safety.test \
 	tests/dispatch.test \
 	tests/client-ip.test \
+	tests/client-wait.test \
+	tests/client-8000.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
