@@ -105,6 +105,21 @@ int segmap_grow(struct segmap *m, const struct seg_layout *l)
 	return seg_relayout(m->h, l);
 }
 
+int segmap_release_dead(struct segmap *m)
+{
+	int v;
+
+	if (sem_getvalue(m->sem, &v) < 0)
+		return -errno;
+	if (v > 0)
+		return 0;
+	if (m->writer)
+		m->h->lock_owner = 0;
+	if (sem_post(m->sem) < 0)
+		return -errno;
+	return 1;
+}
+
 void segmap_close(struct segmap *m)
 {
 	if (m->h)

@@ -41,6 +41,13 @@ void segmap_unlock(struct segmap *m);
  * move the tables).  Returns 0 or -errno; on error nothing changed. */
 int segmap_grow(struct segmap *m, const struct seg_layout *l);
 
+/* After the writer process dead exited: if the semaphore is taken, it
+ * can only be the dead writer's hold (only daemon processes take it, and
+ * the caller keeps its own readers out while it calls this), so release
+ * it and clear lock_owner.  Returns 1 when it released, 0 when the
+ * semaphore was free, or -errno. */
+int segmap_release_dead(struct segmap *m);
+
 void segmap_close(struct segmap *m);
 
 #endif

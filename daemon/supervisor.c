@@ -177,21 +177,20 @@ static void segment_destroy(struct supervisor *s)
 		log_warn("remove semaphore %s", s->cfg.sem_name);
 }
 
-/* The collector died: if it held the semaphore, give it back.  Only daemon
- * processes take it, and the dispatcher is kept out while we look, so a
- * value of 0 now can only mean the dead collector's hold. */
+/* The collector died: if it held the semaphore, give it back, with the
+ * dispatcher kept out while we look (see segmap_release_dead). */
 static void semaphore_repair(struct supervisor *s, pid_t dead)
 {
-	int v = 1;
+	int r;
 
 	dispatcher_pause(s->disp);
-	if (sem_getvalue(s->sem, &v) == 0 && v == 0) {
-		s->map.h->lock_owner = 0;
-		sem_post(s->sem);
+	r = segmap_release_dead(&s->map);
+	dispatcher_resume(s->disp);
+	if (r > 0)
 		log_warnx("collector (pid %ld) died holding semaphore %s; released it",
 			  (long)dead, s->cfg.sem_name);
-	}
-	dispatcher_resume(s->disp);
+	else if (r < 0)
+		log_warnx("semaphore %s: %s", s->cfg.sem_name, strerror(-r));
 }
 
 /* -------------------------------------------------------------------- */

@@ -21,6 +21,11 @@ tests_check_segment_SOURCES = tests/check_segment.c
 tests_check_segment_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_segment_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_segmap
+tests_check_segmap_SOURCES = tests/check_segmap.c
+tests_check_segmap_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_segmap_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_frame
 tests_check_frame_SOURCES = tests/check_frame.c
 tests_check_frame_CFLAGS = $(CHECK_TEST_CFLAGS)
@@ -108,6 +113,7 @@ UNIT_TESTS = \
 	tests/check_linkdb \
 	tests/check_names \
 	tests/check_segment \
+	tests/check_segmap \
 	tests/check_sysstat \
 	$(NULL)
 
