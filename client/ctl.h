@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "proto.h"
@@ -60,14 +61,25 @@ int ctl_query_ex(struct ctl *ctl, struct proto_request *rq, struct proto_asm *a,
 struct watch {
 	const struct seg_header *h;
 	size_t mapped;
+	const char *name;
+	dev_t dev;                 /* the shm object mapped, to notice */
+	ino_t ino;                 /* that a new daemon made another */
 };
 
 /* Map the segment read-only.  Returns 0 or -errno (message printed). */
 int watch_open(struct ctl *ctl, struct watch *w);
 uint32_t watch_generation(const struct watch *w);
 /* Sleep until the generation differs from seen, at most until deadline
- * (CLOCK_MONOTONIC usec; 0: no deadline).  Returns 0 or -ETIMEDOUT. */
+ * (CLOCK_MONOTONIC usec; 0: no deadline).  Once a second of sleep it also
+ * checks that the daemon is still there: its segment still under its
+ * name and its pid alive (a daemon that stopped or was killed never bumps
+ * the generation again).  Returns 0, -ETIMEDOUT, or -ESTALE when the
+ * daemon went away. */
 int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline);
+/* After -ESTALE: wait up to a few seconds (not past deadline, 0: none)
+ * for a successor (a restart) and map its segment; forgets the old
+ * queue.  Returns 0, or EXIT_UNREACHABLE with a message printed. */
+int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline);
 void watch_close(struct watch *w);
 
 uint64_t ctl_now_usec(void); /* CLOCK_MONOTONIC */

@@ -98,7 +98,13 @@ int verb_events(struct ctl *ctl, int argc, char *argv[])
 		r = fetch_events(ctl, &last, UINT32_MAX);
 		if (r != EXIT_OK)
 			break;
-		watch_wait(&w, gen, 0);
+		if (watch_wait(&w, gen, 0) == -ESTALE) {
+			/* Stopped: exit 3.  Restarted: its events, from its first. */
+			r = watch_reattach(ctl, &w, 0);
+			if (r != EXIT_OK)
+				break;
+			last = 0;
+		}
 	}
 	watch_close(&w);
 	return r;
@@ -267,7 +273,15 @@ int verb_wait(struct ctl *ctl, int argc, char *argv[])
 		r = check(ctl, &wf);
 		if (r != 0)
 			break;
-		if (watch_wait(&w, gen, deadline) == -ETIMEDOUT) {
+		r = watch_wait(&w, gen, deadline);
+		if (r == -ESTALE) {
+			/* Stopped: exit 3.  Restarted: ask the new one. */
+			r = watch_reattach(ctl, &w, deadline);
+			if (r != EXIT_OK) {
+				r = -r;
+				break;
+			}
+		} else if (r == -ETIMEDOUT) {
 			r = check(ctl, &wf); /* a change in the last instant */
 			if (r == 0)
 				r = -EXIT_TIMEOUT;

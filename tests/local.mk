@@ -128,6 +128,7 @@ INTEGRATION_TESTS = \
 	tests/client-ip.test \
 	tests/client-wait.test \
 	tests/client-8000.test \
+	tests/client-restart.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
