@@ -99,7 +99,14 @@ daemon_start() {
 	T_PID=$(cat "$T_DIR/pid")
 }
 
-daemon_alive() { [ -n "$T_PID" ] && kill -0 "$T_PID" 2>/dev/null; }
+# Alive, and not a zombie waiting for a (slow) reaper: once run-ready has
+# exited the daemon is PID 1's child, and PID 1 here reaps late.
+pid_alive() {
+	local state
+	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+daemon_alive() { [ -n "$T_PID" ] && pid_alive "$T_PID"; }
 
 # A sanitizer build's daemon reports on its stderr (leaks at exit, too),
 # which no exit status carries to the test: look for the reports.
