@@ -438,8 +438,13 @@ static int queue_create(struct dispatcher *d)
 			if (msgctl(id, IPC_SET, &ds) == 0)
 				log_debug("message queue: byte limit raised from %lu to %lu",
 					  (unsigned long)was, (unsigned long)ds.msg_qbytes);
-			else
-				ds.msg_qbytes = was; /* no privilege: still works */
+			else {
+				/* No CAP_SYS_RESOURCE: still works, big
+				 * answers just flow in smaller steps. */
+				log_debug("message queue: byte limit stays %lu (raising it to %u: %s)",
+					  (unsigned long)was, QBYTES_WANT, strerror(errno));
+				ds.msg_qbytes = was;
+			}
 		}
 		atomic_store(&d->qbytes, ds.msg_qbytes);
 	}
