@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <netlink/cache.h>
 #include <netlink/msg.h>
@@ -45,6 +46,8 @@
 #define RECV_ROUNDS 64          /* recvmsg calls per wake-up */
 #define LOCK_TIMEOUT_USEC 2000000
 #define RETRY_USEC 1000000      /* after a failed dump or lock */
+
+struct link_stats;
 
 struct evbuf {
 	struct seg_event *v;
@@ -77,6 +80,8 @@ struct collector {
 
 	uint64_t netlink_events, events_dropped, apply_errors;
 	uint32_t rcvbuf;
+	struct link_stats *stats_buf; /* kept between counter refreshes */
+	size_t stats_cap;
 	struct sysstat_cpu cpu_prev;
 	bool have_cpu;
 };
@@ -379,13 +384,6 @@ static void dump_addr_cb(struct nl_object *obj, void *arg)
 		d->err = r;
 }
 
-static void counters_cb(struct nl_object *obj, void *arg)
-{
-	struct dump_ctx *d = arg;
-
-	linkdb_link_counters(d->c->db, (struct rtnl_link *)obj, d->now);
-}
-
 static int64_t mono_usec(void)
 {
 	struct timespec ts;
@@ -580,22 +578,83 @@ static int on_sample(sd_event_source *s, uint64_t usec, void *userdata)
 	return arm(s, c->cfg->sample_interval_usec);
 }
 
+struct link_stats {
+	int32_t ifindex;
+	struct seg_counters rx, tx;
+};
+
+struct stats_ctx {
+	struct link_stats *v;
+	size_t n, cap;
+	int err;
+};
+
+/* One RTM_NEWSTATS message of the dump: IFLA_STATS_LINK_64 only. */
+static int stats_msg_cb(struct nl_msg *msg, void *arg)
+{
+	struct stats_ctx *x = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[IFLA_STATS_MAX + 1];
+	struct rtnl_link_stats64 st;
+	struct link_stats *ls;
+
+	if (nlh->nlmsg_type != RTM_NEWSTATS ||
+	    nlmsg_parse(nlh, sizeof(struct if_stats_msg), tb, IFLA_STATS_MAX, NULL) < 0 ||
+	    !tb[IFLA_STATS_LINK_64] || nla_len(tb[IFLA_STATS_LINK_64]) < (int)sizeof(st))
+		return NL_SKIP;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 256;
+		struct link_stats *v = realloc(x->v, cap * sizeof(*v));
+
+		if (!v) {
+			x->err = -ENOMEM;
+			return NL_STOP;
+		}
+		x->v = v;
+		x->cap = cap;
+	}
+	memcpy(&st, nla_data(tb[IFLA_STATS_LINK_64]), sizeof(st));
+	ls = &x->v[x->n++];
+	ls->ifindex = ((struct if_stats_msg *)nlmsg_data(nlh))->ifindex;
+	ls->rx = (struct seg_counters){ st.rx_bytes, st.rx_packets, st.rx_errors, st.rx_dropped };
+	ls->tx = (struct seg_counters){ st.tx_bytes, st.tx_packets, st.tx_errors, st.tx_dropped };
+	return NL_OK;
+}
+
+/* Counters of every link: an RTM_GETSTATS dump asking for the 64-bit
+ * link counters only, far cheaper for the kernel (and for us) than a full
+ * RTM_GETLINK dump.  Read first, applied under the lock after. */
 static int on_stats(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct collector *c = userdata;
-	struct nl_cache *links = NULL;
-	struct dump_ctx d = { .c = c };
-	int r;
+	struct if_stats_msg req = {
+		.family = AF_UNSPEC,
+		.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64),
+	};
+	struct stats_ctx x = { .v = c->stats_buf, .cap = c->stats_cap };
+	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(c->dump));
+	int r = cb ? 0 : -NLE_NOMEM;
 
-	r = rtnl_link_alloc_cache(c->dump, AF_UNSPEC, &links);
-	if (r < 0) {
-		log_warnx("netlink counter dump: %s", nl_geterror(r));
+	if (r == 0)
+		r = nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, stats_msg_cb, &x);
+	if (r == 0)
+		r = nl_send_simple(c->dump, RTM_GETSTATS, NLM_F_DUMP, &req, sizeof(req));
+	if (r >= 0)
+		r = nl_recvmsgs(c->dump, cb);
+	nl_cb_put(cb);
+	c->stats_buf = x.v;
+	c->stats_cap = x.cap;
+	if (r < 0 || x.err < 0) {
+		/* NLE_DUMP_INTR (links changed meanwhile) included: next round */
+		log_debug("netlink counter dump: %s, skipped",
+			  r < 0 ? nl_geterror(r) : strerror(-x.err));
 	} else if (lock(c) == 0) {
-		d.now = mono_usec();
-		nl_cache_foreach(links, counters_cb, &d);
+		int64_t now = mono_usec();
+
+		for (size_t i = 0; i < x.n; i++)
+			linkdb_counters_set(c->db, x.v[i].ifindex, &x.v[i].rx, &x.v[i].tx, now);
 		unlock(c, false);
 	}
-	nl_cache_free(links);
 	return arm(s, c->cfg->stats_interval_usec);
 }
 
@@ -819,6 +878,7 @@ out:
 	drop_batch(&c);
 	free(c.batch);
 	free(c.refresh);
+	free(c.stats_buf);
 	free(c.out.v);
 	free(c.held.v);
 	sd_event_source_unref(c.retry_timer);

@@ -784,39 +784,46 @@ int linkdb_link_delete(struct linkdb *db, struct rtnl_link *link)
 	return link_remove(db, slot);
 }
 
-int linkdb_link_counters(struct linkdb *db, struct rtnl_link *link, int64_t now_usec)
+int linkdb_counters_set(struct linkdb *db, int32_t ifindex,
+			const struct seg_counters *rx, const struct seg_counters *tx,
+			int64_t now_usec)
 {
+	uint32_t slot = link_find(db, ifindex);
 	struct seg_link *r;
-	uint64_t rxb, txb;
-	uint32_t slot;
 	int64_t dt;
 
-	if (!link_accept(link))
-		return 0;
-	slot = link_find(db, rtnl_link_get_ifindex(link));
 	if (slot == NONE)
 		return 0;
 	r = &seg_links(H(db))[slot];
-	rxb = rtnl_link_get_stat(link, RTNL_LINK_RX_BYTES);
-	txb = rtnl_link_get_stat(link, RTNL_LINK_TX_BYTES);
 	dt = now_usec - r->stats_time_usec;
 	if (r->stats_time_usec && dt > 0) {
 		/* A counter that went back (device reset) gives no rate. */
-		r->rx_bps = rxb >= r->rx.bytes ?
-			(uint64_t)((double)(rxb - r->rx.bytes) * 1e6 / (double)dt) : 0;
-		r->tx_bps = txb >= r->tx.bytes ?
-			(uint64_t)((double)(txb - r->tx.bytes) * 1e6 / (double)dt) : 0;
+		r->rx_bps = rx->bytes >= r->rx.bytes ?
+			(uint64_t)((double)(rx->bytes - r->rx.bytes) * 1e6 / (double)dt) : 0;
+		r->tx_bps = tx->bytes >= r->tx.bytes ?
+			(uint64_t)((double)(tx->bytes - r->tx.bytes) * 1e6 / (double)dt) : 0;
 	}
-	r->rx.bytes = rxb;
-	r->tx.bytes = txb;
-	r->rx.packets = rtnl_link_get_stat(link, RTNL_LINK_RX_PACKETS);
-	r->tx.packets = rtnl_link_get_stat(link, RTNL_LINK_TX_PACKETS);
-	r->rx.errors = rtnl_link_get_stat(link, RTNL_LINK_RX_ERRORS);
-	r->tx.errors = rtnl_link_get_stat(link, RTNL_LINK_TX_ERRORS);
-	r->rx.dropped = rtnl_link_get_stat(link, RTNL_LINK_RX_DROPPED);
-	r->tx.dropped = rtnl_link_get_stat(link, RTNL_LINK_TX_DROPPED);
+	r->rx = *rx;
+	r->tx = *tx;
 	r->stats_time_usec = now_usec;
 	return 1;
+}
+
+int linkdb_link_counters(struct linkdb *db, struct rtnl_link *link, int64_t now_usec)
+{
+	struct seg_counters rx, tx;
+
+	if (!link_accept(link))
+		return 0;
+	rx.bytes = rtnl_link_get_stat(link, RTNL_LINK_RX_BYTES);
+	tx.bytes = rtnl_link_get_stat(link, RTNL_LINK_TX_BYTES);
+	rx.packets = rtnl_link_get_stat(link, RTNL_LINK_RX_PACKETS);
+	tx.packets = rtnl_link_get_stat(link, RTNL_LINK_TX_PACKETS);
+	rx.errors = rtnl_link_get_stat(link, RTNL_LINK_RX_ERRORS);
+	tx.errors = rtnl_link_get_stat(link, RTNL_LINK_TX_ERRORS);
+	rx.dropped = rtnl_link_get_stat(link, RTNL_LINK_RX_DROPPED);
+	tx.dropped = rtnl_link_get_stat(link, RTNL_LINK_TX_DROPPED);
+	return linkdb_counters_set(db, rtnl_link_get_ifindex(link), &rx, &tx, now_usec);
 }
 
 /* ---- full dumps ---- */

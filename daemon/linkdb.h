@@ -71,6 +71,11 @@ int linkdb_addr_delete(struct linkdb *db, struct rtnl_addr *addr);
 int linkdb_link_counters(struct linkdb *db, struct rtnl_link *link,
 			 int64_t now_usec);
 
+/* The same from counters the caller read itself (RTM_GETSTATS). */
+int linkdb_counters_set(struct linkdb *db, int32_t ifindex,
+			const struct seg_counters *rx, const struct seg_counters *tx,
+			int64_t now_usec);
+
 /* A full dump: linkdb_sync_begin(), then an update for every link and
  * address the kernel has (links first), then linkdb_sync_end(), which
  * removes what the dump did not show (emitting the deletes).  Returns
