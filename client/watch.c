@@ -112,6 +112,9 @@ int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline)
 		ts.tv_sec = (time_t)(slice / 1000000);
 		ts.tv_nsec = (long)(slice % 1000000) * 1000;
 		r = futex_wait_change(&w->h->generation, seen, &ts);
+		if (r == 0 && atomic_load_explicit((_Atomic uint32_t *)&w->h->state,
+						   memory_order_acquire) == SEG_STATE_STOPPED)
+			return -ESTALE; /* woken by a clean stop */
 		if (r == 0)
 			return 0;
 		if (r == -ETIMEDOUT && !daemon_there(w))

@@ -34,7 +34,9 @@
 enum seg_state {
 	SEG_STATE_STARTING = 0, /* collector has not finished its first dump */
 	SEG_STATE_READY = 1,    /* tables equal the kernel's view */
-	SEG_STATE_RESYNCING = 2 /* netlink overflowed; a fresh dump is running */
+	SEG_STATE_RESYNCING = 2, /* netlink overflowed; a fresh dump is running */
+	SEG_STATE_STOPPED = 3    /* the daemon stopped cleanly: waiters are
+				  * woken, and this segment is gone */
 };
 
 struct seg_table {

@@ -30,6 +30,7 @@
 #include "dispatcher.h"
 #include "fifolog.h"
 #include "frame.h"
+#include "futex.h"
 #include "lockfile.h"
 #include "log.h"
 #include "segmap.h"
@@ -166,6 +167,13 @@ static int segment_create(struct supervisor *s)
 
 static void segment_destroy(struct supervisor *s)
 {
+	if (s->map.h && s->shm_created) {
+		/* Waiting clients learn of the stop at once, not at their
+		 * next liveness check. */
+		s->map.h->state = SEG_STATE_STOPPED;
+		seg_bump(s->map.h);
+		futex_wake_all(&s->map.h->generation);
+	}
 	segmap_close(&s->map);
 	if (s->shm_fd >= 0)
 		close(s->shm_fd);
