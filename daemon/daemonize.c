@@ -18,27 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lockfile.h"
+
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
-}
-
-static int mkdir_parent(const char *path)
-{
-	char dir[PATH_MAX];
-	char *slash;
-
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-		return -ENAMETOOLONG;
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 /* Open (creating if needed) without truncating: a running daemon's pid
@@ -47,7 +33,7 @@ static int pidfile_open(const char *path, bool *ret_created)
 {
 	int fd, r;
 
-	r = mkdir_parent(path);
+	r = lockfile_mkdir_parent(path);
 	if (r < 0)
 		return r;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);

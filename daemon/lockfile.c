@@ -11,12 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int mkdir_parent(const char *path)
+int lockfile_mkdir_parent(const char *path)
 {
 	char dir[PATH_MAX];
 	char *slash;
 
-	snprintf(dir, sizeof(dir), "%s", path);
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
 	slash = strrchr(dir, '/');
 	if (!slash || slash == dir)
 		return 0;
@@ -32,7 +33,7 @@ int lockfile_acquire(const char *path, pid_t *ret_holder)
 	int fd, r, n;
 
 	*ret_holder = 0;
-	r = mkdir_parent(path);
+	r = lockfile_mkdir_parent(path);
 	if (r < 0)
 		return r;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);

@@ -10,4 +10,8 @@
  * or another -errno.  Symlinks are not followed. */
 int lockfile_acquire(const char *path, pid_t *ret_holder);
 
+/* Create the directory that will hold path (one level, mode 0755) unless
+ * it exists.  Returns 0 or -errno. */
+int lockfile_mkdir_parent(const char *path);
+
 #endif

@@ -1,5 +1,5 @@
-# Manual pages and the sample configuration: *.in filled by one rule so
-# that paths follow --prefix, --sysconfdir, --runstatedir.
+# Manual pages and the sample configuration, filled by $(edit)
+# (Makefile.am).
 man1_MANS = man/ipcmonctl.1
 man5_MANS = man/ipcmond.conf.5
 man8_MANS = man/ipcmond.8
@@ -7,14 +7,6 @@ doc_DATA = doc/ipcmond.conf
 EDITED = $(man1_MANS) $(man5_MANS) $(man8_MANS) $(doc_DATA)
 EXTRA_DIST += $(EDITED:=.in)
 CLEANFILES += $(EDITED)
-
-edit = sed \
-	-e 's|@PACKAGE_VERSION[@]|$(PACKAGE_VERSION)|g' \
-	-e 's|@sbindir[@]|$(sbindir)|g' \
-	-e 's|@bindir[@]|$(bindir)|g' \
-	-e 's|@sysconfdir[@]|$(sysconfdir)|g' \
-	-e 's|@runstatedir[@]|$(runstatedir)|g' \
-	-e 's|@docdir[@]|$(docdir)|g'
 
 $(EDITED): Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && \

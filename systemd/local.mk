@@ -12,17 +12,10 @@ EXTRA_DIST += \
 	$(NULL)
 CLEANFILES += $(systemdsystemunit_DATA)
 
-systemd_edit = sed \
-	-e 's|@sbindir[@]|$(sbindir)|g' \
-	-e 's|@bindir[@]|$(bindir)|g' \
-	-e 's|@sysconfdir[@]|$(sysconfdir)|g' \
-	-e 's|@runstatedir[@]|$(runstatedir)|g' \
-	-e '/^@SANDBOX[@]$$/{' -e 'r $(srcdir)/systemd/sandbox.in' -e 'd' -e '}'
-
 systemd/ipcmond.service: $(srcdir)/systemd/ipcmond.service.in $(srcdir)/systemd/sandbox.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) systemd && \
-	$(systemd_edit) $(srcdir)/systemd/ipcmond.service.in >$@.tmp && mv $@.tmp $@
+	$(edit) $(srcdir)/systemd/ipcmond.service.in >$@.tmp && mv $@.tmp $@
 
 systemd/ipcmond@.service: $(srcdir)/systemd/ipcmond@.service.in $(srcdir)/systemd/sandbox.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) systemd && \
-	$(systemd_edit) $(srcdir)/systemd/ipcmond@.service.in >$@.tmp && mv $@.tmp $@
+	$(edit) $(srcdir)/systemd/ipcmond@.service.in >$@.tmp && mv $@.tmp $@
