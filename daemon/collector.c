@@ -46,6 +46,7 @@
 #define RECV_ROUNDS 64          /* recvmsg calls per wake-up */
 #define LOCK_TIMEOUT_USEC 2000000
 #define RETRY_USEC 1000000      /* after a failed dump or lock */
+#define WHY_OVERFLOW "netlink overflow"
 
 struct link_stats;
 
@@ -77,6 +78,7 @@ struct collector {
 	bool holding;
 	bool ready;
 	bool pending_resync;
+	const char *retry_why; /* the reason of the resync that failed */
 
 	uint64_t netlink_events, events_dropped, apply_errors;
 	uint32_t rcvbuf;
@@ -301,6 +303,7 @@ static void apply_batch(struct collector *c)
 		/* The objects are lost: a later dump repairs the tables. */
 		drop_batch(c);
 		c->pending_resync = true;
+		c->retry_why = "segment lock timed out";
 		schedule_retry(c);
 		return;
 	}
@@ -453,7 +456,9 @@ static int resync(struct collector *c, const char *why)
 		append_event(c, &ev);
 		for (size_t i = 0; i < c->held.n; i++)
 			append_event(c, &c->held.v[i]);
-		c->m.h->resyncs++;
+		/* the header counts overflows recovered (segment.h) */
+		if (strcmp(why, WHY_OVERFLOW) == 0)
+			c->m.h->resyncs++;
 	}
 	c->held.n = 0;
 	c->m.h->state = SEG_STATE_READY;
@@ -482,6 +487,7 @@ static int resync(struct collector *c, const char *why)
 	send_stats(c);
 	return 0;
 retry:
+	c->retry_why = why;
 	c->holding = false;
 	c->held.n = 0;
 	nl_cache_free(links);
@@ -499,7 +505,7 @@ static int on_netlink(sd_event_source *s, int fd, uint32_t revents, void *userda
 		c->overflow = true;
 	if (c->overflow) {
 		drop_batch(c);
-		(void)resync(c, "netlink overflow");
+		(void)resync(c, WHY_OVERFLOW);
 		return 0;
 	}
 	apply_batch(c);
@@ -526,7 +532,7 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 	struct collector *c = userdata;
 
 	if (c->pending_resync)
-		(void)resync(c, c->ready ? "retry" : NULL);
+		(void)resync(c, c->retry_why);
 	return 0;
 }
 
