@@ -59,8 +59,8 @@ events() {
 	LINK_NS=$(( (c1 - c0) / (e1 - e0) ))
 	for i in $(seq $(( EVENTS / 2 ))); do
 		echo "addr add 10.$(( i / 250 )).$(( i % 250 )).1/32 dev b$(( (i % pairs) + 1 ))"
-	done >"$T_DIR/addr"
-	sed 's/^addr add/addr del/' "$T_DIR/addr" >>"$T_DIR/addr"
+	done >"$T_DIR/addr-add"
+	sed 's/^addr add/addr del/' "$T_DIR/addr-add" | cat "$T_DIR/addr-add" - >"$T_DIR/addr"
 	e0=$(seg_hdr events_total); c0=$(cpu_ns "$c")
 	ns ip -batch "$T_DIR/addr" >/dev/null || fail "ip -batch: address changes failed"
 	wait_hdr events_total $(( e0 + EVENTS ))

@@ -16,6 +16,7 @@
 #include "collector.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,6 +466,9 @@ static int resync(struct collector *c, const char *why)
 	unlock(c, true);
 	nl_cache_free(links);
 	nl_cache_free(addrs);
+	/* The dump's objects (~2 kB a link) went back to malloc, which keeps
+	 * them: give them back to the system, we will not need them soon. */
+	malloc_trim(0);
 	c->pending_resync = false;
 	usec = (uint64_t)(mono_usec() - t0);
 	if (d.err < 0)
