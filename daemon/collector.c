@@ -189,14 +189,20 @@ static int lock(struct collector *c)
 	return r;
 }
 
-/* Unlock, wake waiters if anything changed, then tell the parent. */
-static void unlock(struct collector *c, bool changed)
+/* Unlock and wake waiters if anything changed. */
+static void release(struct collector *c, bool changed)
 {
 	if (changed)
 		seg_bump(c->m.h);
 	segmap_unlock(&c->m);
 	if (changed)
 		futex_wake_all(&c->m.h->generation);
+}
+
+/* The same, then tell the parent. */
+static void unlock(struct collector *c, bool changed)
+{
+	release(c, changed);
 	flush_events(c);
 }
 
@@ -463,7 +469,10 @@ static int resync(struct collector *c, const char *why)
 	}
 	c->held.n = 0;
 	c->m.h->state = SEG_STATE_READY;
-	unlock(c, true);
+	/* Events go to the parent last: a burst of them may fill the
+	 * socket (the parent then reads them from the ring), and the log
+	 * record and READY must not be what gets dropped. */
+	release(c, true);
 	nl_cache_free(links);
 	nl_cache_free(addrs);
 	/* The dump's objects (~2 kB a link) went back to malloc, which keeps
@@ -489,6 +498,7 @@ static int resync(struct collector *c, const char *why)
 		(void)send_frame(c, FRAME_READY, &fr, sizeof(fr));
 	}
 	send_stats(c);
+	flush_events(c);
 	return 0;
 retry:
 	c->retry_why = why;
