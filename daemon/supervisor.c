@@ -407,7 +407,9 @@ static int on_collector_io(sd_event_source *src, int fd, uint32_t revents,
 			   void *userdata)
 {
 	struct supervisor *s = userdata;
-	/* A bounded batch per turn, so the loop stays responsive. */
+
+	/* A bounded batch per turn, so the loop stays responsive; what is
+	 * left keeps the fd readable for the next turn. */
 	for (int i = 0; i < 256; i++) {
 		union {
 			char buf[FRAME_MAX];
@@ -422,10 +424,10 @@ static int on_collector_io(sd_event_source *src, int fd, uint32_t revents,
 				return 0;
 			if (errno != ECONNRESET) /* a killed collector: reaped below */
 				log_warn("collector socket");
-			break;
+			goto gone;
 		}
 		if (n == 0)
-			break; /* EOF: the child handler reaps and restarts */
+			goto gone; /* EOF: the child handler reaps and restarts */
 		if (frame_unpack(u.buf, (size_t)n, &h, &p) < 0) {
 			s->bad_frames++;
 			log_warnx("bad frame from the collector (%zd bytes), ignoring", n);
@@ -433,7 +435,9 @@ static int on_collector_io(sd_event_source *src, int fd, uint32_t revents,
 		}
 		handle_frame(s, h, p);
 	}
-	/* EOF or error: stop watching until the collector is reaped. */
+	return 0;
+gone:
+	/* Stop watching until the collector is reaped. */
 	sd_event_source_set_enabled(src, SD_EVENT_OFF);
 	return 0;
 }

@@ -81,6 +81,7 @@ tests_segdump_LDADD = common/libcommon.a
 
 COLLECTOR_TESTS = \
 	tests/collector.test \
+	tests/collector-parent-reads.test \
 	tests/collector-burst.test \
 	tests/collector-overflow.test \
 	tests/collector-restart.test \
