@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* Payload bounds per type: fixed-size types have min == max. */
 static const struct {
@@ -44,6 +45,18 @@ int frame_pack(void *buf, size_t cap, enum frame_type type,
 	if (len)
 		memcpy((char *)buf + sizeof(h), payload, len);
 	return (int)(sizeof(h) + len);
+}
+
+int frame_send(int fd, enum frame_type type, const void *payload, size_t len)
+{
+	char buf[FRAME_MAX];
+	int n = frame_pack(buf, sizeof(buf), type, payload, len);
+
+	if (n < 0)
+		return n;
+	if (send(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
 }
 
 int frame_pack_log(void *buf, size_t cap, int prio, const char *msg)

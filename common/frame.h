@@ -75,6 +75,11 @@ struct frame_ping {
 int frame_pack(void *buf, size_t cap, enum frame_type type,
 	       const void *payload, size_t len);
 
+/* Pack and send one frame on a SOCK_SEQPACKET socket without blocking
+ * (and without SIGPIPE).  Returns 0, or -errno (-EAGAIN: the peer's
+ * buffer is full; nothing was sent). */
+int frame_send(int fd, enum frame_type type, const void *payload, size_t len);
+
 /* Pack a log record, cutting msg to what fits. */
 int frame_pack_log(void *buf, size_t cap, int prio, const char *msg);
 

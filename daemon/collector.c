@@ -94,14 +94,7 @@ struct collector {
 static int send_frame(struct collector *c, enum frame_type type,
 		      const void *payload, size_t len)
 {
-	char buf[FRAME_MAX];
-	int n = frame_pack(buf, sizeof(buf), type, payload, len);
-
-	if (n < 0)
-		return n;
-	if (send(c->sock, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		return -errno;
-	return 0;
+	return frame_send(c->sock, type, payload, len);
 }
 
 /* Log records go to the parent, which writes stderr and the FIFO.  A

@@ -263,16 +263,9 @@ static void notify_ready(struct supervisor *s)
 static int collector_send(struct supervisor *s, enum frame_type type,
 			  const void *payload, size_t len)
 {
-	char buf[FRAME_MAX];
-	int n = frame_pack(buf, sizeof(buf), type, payload, len);
-
-	if (n < 0)
-		return n;
 	if (s->csock < 0)
 		return -ENOTCONN;
-	if (send(s->csock, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		return -errno;
-	return 0;
+	return frame_send(s->csock, type, payload, len);
 }
 
 /* Every event goes to the FIFO and, for the journal, to stderr. */

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 START_TEST(test_roundtrip)
 {
@@ -122,6 +124,36 @@ START_TEST(test_malformed)
 }
 END_TEST
 
+/* One frame per packet over the socketpair; a full peer is -EAGAIN at
+ * once, never a blocked sender. */
+START_TEST(test_send)
+{
+	struct frame_ping ping = { 42 };
+	const struct frame_hdr *h;
+	const void *p;
+	char buf[FRAME_MAX];
+	int sv[2], r, sent = 0;
+	ssize_t n;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	ck_assert_int_eq(frame_send(sv[0], FRAME_PING, &ping, sizeof(ping)), 0);
+	n = recv(sv[1], buf, sizeof(buf), 0);
+	ck_assert_int_eq(n, (ssize_t)(sizeof(struct frame_hdr) + sizeof(ping)));
+	ck_assert_int_eq(frame_unpack(buf, (size_t)n, &h, &p), 0);
+	ck_assert_uint_eq(h->type, FRAME_PING);
+	ck_assert_uint_eq(((const struct frame_ping *)p)->cookie, 42);
+	ck_assert_int_eq(frame_send(sv[0], FRAME_PING, &ping, 1), -EINVAL);
+
+	while ((r = frame_send(sv[0], FRAME_PING, &ping, sizeof(ping))) == 0)
+		ck_assert_int_lt(++sent, 1000000);
+	ck_assert_int_eq(r, -EAGAIN);
+	ck_assert_int_gt(sent, 0);
+	close(sv[1]);
+	ck_assert_int_eq(frame_send(sv[0], FRAME_PING, &ping, sizeof(ping)), -EPIPE);
+	close(sv[0]);
+}
+END_TEST
+
 static Suite *frame_suite(void)
 {
 	Suite *s = suite_create("frame");
@@ -132,6 +164,7 @@ static Suite *frame_suite(void)
 	tcase_add_test(tc, test_log);
 	tcase_add_test(tc, test_pack_refuses_bad_sizes);
 	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_send);
 	suite_add_tcase(s, tc);
 	return s;
 }
