@@ -148,8 +148,9 @@ START_TEST(test_send)
 		ck_assert_int_lt(++sent, 1000000);
 	ck_assert_int_eq(r, -EAGAIN);
 	ck_assert_int_gt(sent, 0);
-	close(sv[1]);
-	ck_assert_int_eq(frame_send(sv[0], FRAME_PING, &ping, sizeof(ping)), -EPIPE);
+	close(sv[1]); /* with unread frames in it: the kernel says reset */
+	r = frame_send(sv[0], FRAME_PING, &ping, sizeof(ping));
+	ck_assert_msg(r == -EPIPE || r == -ECONNRESET, "got %d", r);
 	close(sv[0]);
 }
 END_TEST
