@@ -88,11 +88,6 @@ COLLECTOR_TESTS = \
 	$(NULL)
 EXTRA_DIST += $(COLLECTOR_TESTS) tests/collector-lib.sh
 
-# Benchmarks (bench/, run by hand: not tests).
-check_PROGRAMS += bench/linkdb-bench
-bench_linkdb_bench_SOURCES = bench/linkdb-bench.c
-bench_linkdb_bench_CFLAGS = $(CHECK_TEST_CFLAGS)
-bench_linkdb_bench_LDADD = $(IPCMOND_LIBS)
 
 check_PROGRAMS += tests/dispatch-harness
 tests_dispatch_harness_SOURCES = tests/dispatch-harness.c

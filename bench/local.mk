@@ -1,0 +1,19 @@
+# Benchmarks: measurements, not tests (`make bench`, as root, on an idle
+# machine).  Each prints its figures with ratios against a baseline
+# measured in the same run.
+check_PROGRAMS += bench/linkdb-bench
+bench_linkdb_bench_SOURCES = bench/linkdb-bench.c
+bench_linkdb_bench_CFLAGS = $(CHECK_TEST_CFLAGS)
+bench_linkdb_bench_LDADD = $(IPCMOND_LIBS)
+
+BENCH_PROGS = \
+	bench/collector.sh \
+	bench/query.sh \
+	$(NULL)
+EXTRA_DIST += $(BENCH_PROGS)
+
+bench: all $(check_PROGRAMS)
+	bench/linkdb-bench
+	$(BASH) $(srcdir)/bench/query.sh $(abs_top_builddir)
+	$(BASH) $(srcdir)/bench/collector.sh $(abs_top_builddir)
+.PHONY: bench
