@@ -645,8 +645,13 @@ static int on_stats(sd_event_source *s, uint64_t usec, void *userdata)
 		.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64),
 	};
 	struct stats_ctx x = { .v = c->stats_buf, .cap = c->stats_cap };
-	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(c->dump));
+	/* nl_socket_get_cb returns a reference of its own: put it, or the
+	 * socket's callbacks outlive nl_socket_free. */
+	struct nl_cb *base = nl_socket_get_cb(c->dump);
+	struct nl_cb *cb = base ? nl_cb_clone(base) : NULL;
 	int r = cb ? 0 : -NLE_NOMEM;
+
+	nl_cb_put(base);
 
 	if (r == 0)
 		r = nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, stats_msg_cb, &x);
