@@ -90,6 +90,15 @@ static bool daemon_there(const struct watch *w)
 	return pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH;
 }
 
+/* The first dump is in and the dispatcher answers. */
+static bool daemon_ready(const struct watch *w)
+{
+	uint32_t state = atomic_load_explicit((_Atomic uint32_t *)&w->h->state,
+					      memory_order_acquire);
+
+	return state == SEG_STATE_READY || state == SEG_STATE_RESYNCING;
+}
+
 uint32_t watch_generation(const struct watch *w)
 {
 	return atomic_load_explicit((_Atomic uint32_t *)&w->h->generation,
@@ -132,8 +141,12 @@ int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline)
 	ctl->qid = -1; /* a new daemon has a new queue */
 	if (deadline && deadline < until)
 		until = deadline;
-	/* A restart takes a moment; a few tries, not a loop on the state. */
-	while (attach(ctl, w, err, sizeof(err)) < 0 || !daemon_there(w)) {
+	/* A restart takes a moment; a few tries, not a loop on the state.
+	 * The new daemon is back once its segment says READY: it makes the
+	 * segment before its queue, and answers queries only after both. */
+	while (attach(ctl, w, err, sizeof(err)) < 0 || !daemon_there(w) || !daemon_ready(w)) {
+		if (w->h && !err[0] && daemon_there(w))
+			snprintf(err, sizeof(err), "a new ipcmond is not ready yet");
 		watch_close(w);
 		if (ctl_now_usec() >= until) {
 			warnx("ipcmond went away (%s; %s)", err[0] ? err : "its process is gone",

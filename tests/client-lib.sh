@@ -7,14 +7,11 @@
 
 . "$abs_top_srcdir/tests/collector-lib.sh"
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # Only as `bg_ctl ... &`: the job's subshell execs ip netns exec, which
 # execs ipcmonctl, so $! is ipcmonctl's pid and a kill leaves nothing.
 # (A function run with & is a subshell that would survive as its parent.)
 bg_ctl() { exec ip netns exec "$T_NS" "$IPCMONCTL" -c "$T_CONF" "$@"; }
-# asleep PID: the process sleeps on a futex (waits on the generation).
-asleep() { grep -q futex "/proc/$1/wchan" 2>/dev/null; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # Normalise a JSON array of links, or one link object (show IFACE).

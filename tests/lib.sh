@@ -44,6 +44,12 @@ wait_for() {
 	done
 }
 
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# asleep PID: the process sleeps on a futex (a client waiting on the
+# segment's generation word), so a change made now will wake it.
+asleep() { grep -q futex "/proc/$1/wchan" 2>/dev/null; }
+
 # A message-queue key no queue uses now.
 free_msg_key() {
 	local key
