@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # build.sh - install what is missing, build, then run or test ipcmon.
 #
 #   ./build.sh run [IPCMOND-OPTIONS]   start ipcmond in the foreground (Ctrl-C stops it)

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # bench/collector.sh BUILDDIR - the collector against the real kernel, in
 # a network namespace (root).  Prints, each with a ratio against a
 # baseline measured in the same run:

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* linkdb-bench.c - per-event cost of the collector's tables at 1000 and
  * 8000 links, against what libnl's cache manager does per event
  * (nl_cache_include into a route/link or route/addr cache).  No root, no

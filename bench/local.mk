@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # Benchmarks: measurements, not tests (`make bench`, as root, on an idle
 # machine).  Each prints its figures with ratios against a baseline
 # measured in the same run.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # bench/query.sh BUILDDIR - query round trip and `ipcmonctl links` time at
 # 100 and 8000 links, with the dispatcher serving a segment written by
 # tests/dispatch-harness (build it with `make check` or

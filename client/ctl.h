@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* ctl.h - what the client's files share: options, exit statuses, the
  * query round trip, the segment watch and the output interface. */
 #ifndef IPCMON_CTL_H

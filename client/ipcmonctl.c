@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* ipcmonctl.c - the client: options, then one verb from the table. */
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* linkset.c - the links of an answer in ifindex order, each with its
  * addresses in the order the daemon gave them (O(n log n), so 8000 links
  * with 16000 addresses stay fast). */

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # The client links only what it uses: no libnl, no libsystemd (start-up
 # cost per call, see ARCHITECTURE.md).
 bin_PROGRAMS += ipcmonctl

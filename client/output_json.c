@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* output_json.c - JSON, with iproute2's names where `ip -j` has them. */
 #include "ctl.h"
 

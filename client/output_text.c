@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* output_text.c - tables and lines for people: aligned columns with a
  * header, no colour, names with unprintable bytes shown as \xNN. */
 #include "ctl.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* query.c - one request, its answer in parts, with a deadline. */
 #include "ctl.h"
 

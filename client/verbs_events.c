@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* verbs_events.c - events [-n N] [-f] and wait: both sleep on the
  * segment's generation futex between queries, never poll. */
 #include "ctl.h"

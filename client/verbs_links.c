@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* verbs_links.c - links (list), addrs [IFACE], show IFACE. */
 #include "ctl.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* watch.c - wait for the segment to change: a read-only map of its
  * header and FUTEX_WAIT on the generation word.  No polling of the
  * state; once a second of sleep, a check that the daemon still exists

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* cmdline.c - long options generated from the config key table. */
 #include "cmdline.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* cmdline.h - the config keys as long options, shared by both programs.
  *
  * Options are collected while getopt runs and applied after the config

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* config.c - defaults, the key table, and the file and value parsers. */
 #include "config.h"
 

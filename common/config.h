@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* config.h - the configuration both programs share.
  *
  * One table of keys drives the config file parser, the long options of

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* frame.h - typed, length-framed messages between parent and collector.
  *
  * Carried over socketpair(AF_UNIX, SOCK_SEQPACKET): one frame is one

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* futex.h - wait on and wake the segment's generation word.
  *
  * Shared (not FUTEX_PRIVATE) operations, so a client that mapped the

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* json.h - a small streaming JSON writer, compact like `ip -j`.
  *
  * Strings are bytes (interface names may hold anything but '/', NUL and

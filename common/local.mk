@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # What both programs share: no libnl, no libsystemd, no logging.
 noinst_LIBRARIES += common/libcommon.a
 common_libcommon_a_SOURCES = \

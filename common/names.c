@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* names.c - see names.h.  The tables follow iproute2 (ip/ipaddress.c,
  * lib/rt_names.c, lib/ll_types.c) so our output reads like `ip`'s. */
 #include "names.h"

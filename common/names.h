@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* names.h - iproute2's names for link and address attributes.
  *
  * The collector writes these names into event texts, and the client

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* proto.h - requests and replies on the System V message queue.
  *
  * Requests go to the queue with mtype PROTO_REQUEST_TYPE; every reply

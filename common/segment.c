@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* segment.c - layout, growth and the event ring of the shared segment. */
 #include "segment.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* segment.h - the shared-memory segment: a versioned ABI, like /proc.
  *
  * Layout: a header, then three tables at offsets the header gives (links,

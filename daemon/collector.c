@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* collector.c - the forked child that follows rtnetlink (collector.h).
  *
  * libnl parses every message into an object (nl_msg_parse); the state

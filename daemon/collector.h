@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* collector.h - the forked child that follows rtnetlink.
  *
  * The parent creates the segment (seg_init'ed, daemon_pid set), the

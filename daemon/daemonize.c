@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* daemonize.c - see daemonize.h. */
 #include "daemonize.h"
 

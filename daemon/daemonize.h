@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* daemonize.h - -d/--daemonize, for running without systemd.
  *
  * The new-style way in reverse: the daemon itself only speaks sd_notify,

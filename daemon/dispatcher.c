@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* dispatcher.c - see dispatcher.h.
  *
  * One thread, blocked in msgrcv() for requests (mtype 1).  It wakes on a

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* dispatcher.h - answers clients on the System V message queue.
  *
  * A thread of the parent (msgrcv cannot be polled): it owns the queue,

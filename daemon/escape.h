@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* escape.h - make arbitrary bytes safe for one line of text or JSON.
  *
  * Interface names, messages and netlink strings are bytes: they may hold

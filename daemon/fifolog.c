@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* fifolog.c - see fifolog.h.
  *
  * How the write end is held (measured on this kernel, see the report of

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* fifolog.h - the human-readable event and log stream on the FIFO.
  *
  * The parent writes one line per event and per log record, each with one

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* linkdb.c - see linkdb.h.
  *
  * Indexes: open addressing with linear probing and backward-shift

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* linkdb.h - the segment's link and address tables, with our own indexes.
  *
  * The tables in the segment are dense arrays (segment.h).  linkdb keeps,

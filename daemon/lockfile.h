@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* lockfile.h - one instance per set of names. */
 #ifndef IPCMON_LOCKFILE_H
 #define IPCMON_LOCKFILE_H

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* log.h - the daemon's log, in the shape of OpenBSD's log.c.
  *
  * Every record goes to stderr (with sd-daemon "<N>" prefixes when stderr

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* main.c - ipcmond: options, configuration, then the supervisor. */
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* segmap.h - a daemon process's view of the segment, with the semaphore.
  *
  * Only daemon processes use this (clients never hold the semaphore).  The

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* status.h - the parent's own figures, shared between its threads.
  *
  * The segment holds what the collector knows; what only the parent knows

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* supervisor.c - the parent: IPC objects, the collector, systemd.
  *
  * One sd-event loop.  Signals arrive as events (SIGTERM/SIGINT stop,

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* supervisor.h - the parent process: owns the IPC objects, runs the
  * collector and the dispatcher, talks to systemd. */
 #ifndef IPCMON_SUPERVISOR_H

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* sysstat.h - CPU and memory figures from /proc/stat and /proc/meminfo.
  *
  * The parsers take the file's text, so that tests can feed them samples;

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # Manual pages and the sample configuration, filled by $(edit)
 # (Makefile.am).
 man1_MANS = man/ipcmonctl.1

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # The units: *.in filled by one rule so that paths follow --prefix and
 # --sbindir (as lldpd's edit.am); @SANDBOX@ takes systemd/sandbox.in, the
 # hardening both units share.

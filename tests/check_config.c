@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_config.c - the config file and option parser, every bad input. */
 #include "config.h"
 

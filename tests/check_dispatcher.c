@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_dispatcher.c - answers built from a segment made in memory (the
  * seam), then the real thread on a real queue: requests, garbage, a
  * client that stops reading, junk for dead processes. */

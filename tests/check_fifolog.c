@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_fifolog.c - the FIFO log stream: line formats (checked by a real
  * JSON parser), truncation, FIFO safety against planted files, and
  * readers that come, go, stall or crowd in. */

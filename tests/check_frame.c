@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_frame.c - frame encode/decode, and every malformed frame. */
 #include "frame.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_json.c - the JSON writer, checked against a real parser: every
  * string we write, whatever its bytes, must parse (python3's json) to the
  * string we meant: valid UTF-8 as it is, each stray byte as U+00XX. */

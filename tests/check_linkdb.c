@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_linkdb.c - the link and address tables, fed libnl objects built
  * by hand (no root, no netlink): the seams the collector uses. */
 #include "linkdb.h"

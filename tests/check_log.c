@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_log.c - stderr for people and for the journal, levels, the sink,
  * and the rate limit for records a peer can provoke. */
 #include "log.h"

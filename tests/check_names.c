@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_names.c - iproute2's names for operstate, flags, scopes. */
 #include "names.h"
 

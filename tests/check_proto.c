@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_proto.c - request/reply encoding, every malformed request, and
  * the reassembly of answers in parts. */
 #include "proto.h"

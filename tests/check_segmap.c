@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_segmap.c - locking, growth seen by a reader, and the release of a
  * semaphore whose holder died. */
 #include "segmap.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_segment.c - segment layout, growth, event ring, futex wake-up. */
 #include "segment.h"
 

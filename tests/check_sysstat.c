@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* check_sysstat.c - /proc/stat and /proc/meminfo parsing from samples. */
 #include "sysstat.h"
 

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # client-lib.sh - sourced by tests/client-*.test after tests/lib.sh.
 #
 # ipcmonctl's JSON is compared with iproute2's `ip -j` through the same

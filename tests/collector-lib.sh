@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # collector-lib.sh - sourced by tests/collector*.test after tests/lib.sh.
 #
 # The segment is read with tests/segdump (read-only map, no semaphore)

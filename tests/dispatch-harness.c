@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* dispatch-harness.c - the real dispatcher on a real queue and a named
  * segment this program writes, standing in for the collector, so that
  * ipcmonctl and the queue's robustness can be tested without netlink

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # lib.sh - sourced by the integration tests.
 #
 # Each test gets its own network namespace, IPC names, message-queue key

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # Unit tests (Check, one suite per module) and integration tests (bash
 # scripts in network namespaces, exit 77 = SKIP when not root).
 TEST_EXTENSIONS = .test

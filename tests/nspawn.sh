@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
 # nspawn.sh - a throw-away container whose PID 1 is a real systemd.
 # Sourced by tests/systemd-*.test, after lib.sh.
 #

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* qjunk.c - misbehaving clients of the queue, for the dispatch tests.
  *
  * Usage: qjunk KEY garbage COUNT   COUNT random messages of type 1

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* run-ready.c - start a daemon and return once it says READY=1.
  *
  * Usage: run-ready [-t SECONDS] [-p PIDFILE] -- COMMAND [ARGS...]

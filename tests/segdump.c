@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC
+ * Copyright (c) 2026 The ipcmon authors
+ */
 /* segdump.c - print the segment as `ip -j addr show` would, for tests.
  *
  * Maps the shm object read-only and never takes the semaphore (clients
