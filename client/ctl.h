@@ -85,9 +85,6 @@ int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline);
 int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline);
 void watch_close(struct watch *w);
 
-uint64_t ctl_now_usec(void); /* CLOCK_MONOTONIC */
-/* "2026-11-21T10:00:00.123456Z"; buf needs 32 bytes. */
-void ctl_format_time(int64_t usec, char *buf, size_t len);
 /* Parse "5", "1.5", "250ms", "2min", "infinity" (UINT64_MAX). */
 int ctl_parse_timeout(const char *s, uint64_t *ret);
 

@@ -10,6 +10,7 @@
 
 #include "json.h"
 #include "names.h"
+#include "usec.h"
 
 static void json_time(struct json *j, const char *key, int64_t usec)
 {
@@ -19,7 +20,7 @@ static void json_time(struct json *j, const char *key, int64_t usec)
 		json_null(j, key);
 		return;
 	}
-	ctl_format_time(usec, buf, sizeof(buf));
+	usec_format_iso(usec, buf, sizeof(buf));
 	json_str(j, key, buf);
 }
 

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "names.h"
+#include "usec.h"
 
 #define TABLE_COLS 8
 
@@ -228,7 +229,7 @@ static void show(const struct link_view *v)
 	if (l->master)
 		printf("    master ifindex %d\n", l->master);
 	if (l->last_change_usec > 0)
-		ctl_format_time(l->last_change_usec, when, sizeof(when));
+		usec_format_iso(l->last_change_usec, when, sizeof(when));
 	else
 		strcpy(when, "-");
 	printf("    carrier %s, %" PRIu64 " changes, last change %s\n",
@@ -297,7 +298,7 @@ static void status(const struct proto_status *st)
 	printf("%-20s %u\n", "Addresses:", st->addrs);
 	printf("%-20s %" PRIu64 "\n", "Events:", st->events_total);
 	if (st->last_event_usec > 0)
-		ctl_format_time(st->last_event_usec, when, sizeof(when));
+		usec_format_iso(st->last_event_usec, when, sizeof(when));
 	else
 		strcpy(when, "-");
 	printf("%-20s %s\n", "Last event:", when);
@@ -315,7 +316,7 @@ static void event(const struct seg_event *ev)
 	char when[40], *name = safe_name(ev->ifname, sizeof(ev->ifname));
 	char *text = safe_name(ev->text, sizeof(ev->text));
 
-	ctl_format_time(ev->time_usec, when, sizeof(when));
+	usec_format_iso(ev->time_usec, when, sizeof(when));
 	printf("%s %8" PRIu64 " %-11s %3d %s%s%s\n", when, ev->seq, type ? type : "?",
 	       ev->ifindex, name, text[0] ? ": " : "", text);
 	free(name);

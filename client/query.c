@@ -158,25 +158,6 @@ int ctl_query_ex(struct ctl *ctl, struct proto_request *rq, struct proto_asm *a,
 	return EXIT_OK;
 }
 
-uint64_t ctl_now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-void ctl_format_time(int64_t usec, char *buf, size_t len)
-{
-	time_t t = (time_t)(usec / 1000000);
-	struct tm tm;
-	char s[32];
-
-	gmtime_r(&t, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%06ldZ", s, (long)(usec % 1000000));
-}
-
 int ctl_parse_timeout(const char *s, uint64_t *ret)
 {
 	char *end;

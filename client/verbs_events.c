@@ -3,6 +3,7 @@
  */
 /* verbs_events.c - events [-n N] [-f] and wait: both sleep on the
  * segment's generation futex between queries, never poll. */
+#include "usec.h"
 #include "ctl.h"
 
 #include <arpa/inet.h>
@@ -261,7 +262,7 @@ int verb_wait(struct ctl *ctl, int argc, char *argv[])
 			return EXIT_USAGE;
 		}
 	}
-	deadline = timeout == UINT64_MAX ? 0 : ctl_now_usec() + timeout;
+	deadline = timeout == UINT64_MAX ? 0 : usec_mono() + timeout;
 	/* The first check tells whether the daemon is there at all. */
 	r = check(ctl, &wf);
 	if (r < 0)

@@ -5,6 +5,7 @@
  * header and FUTEX_WAIT on the generation word.  No polling of the
  * state; once a second of sleep, a check that the daemon still exists
  * (a stopped or killed daemon never wakes its waiters). */
+#include "usec.h"
 #include "ctl.h"
 
 #include <err.h>
@@ -115,7 +116,7 @@ int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline)
 	int r;
 
 	for (;;) {
-		now = ctl_now_usec();
+		now = usec_mono();
 		if (deadline && now >= deadline)
 			return -ETIMEDOUT;
 		slice = WATCH_CHECK_USEC;
@@ -136,7 +137,7 @@ int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline)
 
 int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline)
 {
-	uint64_t until = ctl_now_usec() + WATCH_GRACE_USEC;
+	uint64_t until = usec_mono() + WATCH_GRACE_USEC;
 	struct timespec ts = { .tv_nsec = 100 * 1000000L };
 	char err[640] = "";
 
@@ -151,7 +152,7 @@ int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline)
 		if (w->h && !err[0] && daemon_there(w))
 			snprintf(err, sizeof(err), "a new ipcmond is not ready yet");
 		watch_close(w);
-		if (ctl_now_usec() >= until) {
+		if (usec_mono() >= until) {
 			warnx("ipcmond went away (%s; %s)", err[0] ? err : "its process is gone",
 			      "try 'systemctl status ipcmond'");
 			return EXIT_UNREACHABLE;

@@ -16,6 +16,7 @@
  * applies them under one hold of the semaphore, bumps the generation
  * once, wakes futex waiters and only then sends the event frames.
  */
+#include "usec.h"
 #include "collector.h"
 
 #include <errno.h>
@@ -390,14 +391,6 @@ static void dump_addr_cb(struct nl_object *obj, void *arg)
 		d->err = r;
 }
 
-static int64_t mono_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Fetch links and addresses from the kernel (no lock held). */
 static int dump_kernel(struct collector *c, struct nl_cache **ret_links,
 		       struct nl_cache **ret_addrs)
@@ -429,7 +422,7 @@ static int resync(struct collector *c, const char *why)
 	struct nl_cache *links = NULL, *addrs = NULL;
 	struct dump_ctx d = { .c = c };
 	struct seg_event ev;
-	int64_t t0 = mono_usec();
+	int64_t t0 = (int64_t)usec_mono();
 	uint64_t usec;
 	size_t changes;
 	int r;
@@ -444,12 +437,13 @@ static int resync(struct collector *c, const char *why)
 	r = lock(c);
 	if (r < 0)
 		goto retry;
-	d.now = mono_usec();
+	d.now = (int64_t)usec_mono();
 	c->holding = true;
 	linkdb_sync_begin(c->db);
 	nl_cache_foreach(links, dump_link_cb, &d);
 	nl_cache_foreach(addrs, dump_addr_cb, &d);
 	linkdb_sync_end(c->db);
+	segmap_untaint(&c->m); /* every record was rewritten from the dump */
 	c->holding = false;
 	changes = c->held.n;
 	if (why) {
@@ -475,7 +469,7 @@ static int resync(struct collector *c, const char *why)
 	 * them: give them back to the system, we will not need them soon. */
 	malloc_trim(0);
 	c->pending_resync = false;
-	usec = (uint64_t)(mono_usec() - t0);
+	usec = (uint64_t)((int64_t)usec_mono() - t0);
 	if (d.err < 0)
 		log_warnx("segment update during dump: %s", strerror(-d.err));
 	if (why)
@@ -580,7 +574,7 @@ static void sample_system(struct collector *c)
 		c->m.h->mem_available = mem.available;
 		c->m.h->mem_used = mem.total - mem.available;
 	}
-	c->m.h->sample_time_usec = seg_now_usec();
+	c->m.h->sample_time_usec = usec_now();
 	/* Figures, not changes: no generation bump, nobody woken. */
 	unlock(c, false);
 }
@@ -670,7 +664,7 @@ static int on_stats(sd_event_source *s, uint64_t usec, void *userdata)
 		log_debug("netlink counter dump: %s, skipped",
 			  r < 0 ? nl_geterror(r) : strerror(-x.err));
 	} else if (lock(c) == 0) {
-		int64_t now = mono_usec();
+		int64_t now = (int64_t)usec_mono();
 
 		for (size_t i = 0; i < x.n; i++)
 			linkdb_counters_set(c->db, x.v[i].ifindex, &x.v[i].rx, &x.v[i].tx, now);

@@ -21,6 +21,7 @@
  *   when it is half full, so that junk sent to dead pids cannot lock
  *   every client out even when no request can get in.
  */
+#include "usec.h"
 #include "dispatcher.h"
 
 #include <errno.h>
@@ -90,14 +91,6 @@ struct dispatcher {
 	_Atomic unsigned long long swept, given_up, purged, qbytes;
 };
 
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static void on_wake(int sig)
 {
 	(void)sig; /* only there to interrupt msgrcv/msgsnd */
@@ -141,7 +134,7 @@ static int answer_ping(const struct daemon_status *st, void **buf, size_t *len)
 	if (!p)
 		return -ENOMEM;
 	p->pid = (int32_t)st->pid;
-	p->time_usec = seg_now_usec();
+	p->time_usec = usec_now();
 	*buf = p;
 	*len = sizeof(*p);
 	return 0;
@@ -159,7 +152,7 @@ static int answer_status(const struct seg_header *h,
 	s->collector_pid = (int32_t)atomic_load(&st->collector_pid);
 	s->degraded = atomic_load(&st->degraded);
 	s->start_usec = st->start_usec;
-	s->now_usec = seg_now_usec();
+	s->now_usec = usec_now();
 	s->collector_restarts = atomic_load(&st->collector_restarts);
 	s->fifo_dropped = atomic_load(&st->fifo_dropped);
 	s->requests_total = atomic_load(&st->requests_total);
@@ -329,7 +322,7 @@ static int answer_events(const struct seg_header *h, const struct proto_request 
 		return -ENOMEM;
 	ev = (struct seg_event *)(void *)(p + 1);
 	for (uint64_t s = from; s <= last && k < n; s++)
-		if (seg_event_get(hh, s, &ev[k]) == 0)
+		if (seg_event_read(hh, s, &ev[k]) == 0)
 			k++;
 	p->first_seq = first;
 	p->last_seq = last;
@@ -402,7 +395,7 @@ static void badlog(struct dispatcher *d, const char *fmt, ...)
 {
 	va_list ap;
 
-	badlog_flush(d, now_usec());
+	badlog_flush(d, usec_mono());
 	if (d->badlog.lines >= BADLOG_BURST) {
 		d->badlog.suppressed++;
 		return;
@@ -650,7 +643,7 @@ static void queue_check(struct dispatcher *d)
 
 static void housekeep(struct dispatcher *d)
 {
-	uint64_t now = now_usec();
+	uint64_t now = usec_mono();
 
 	atomic_fetch_add(&d->st->dispatcher_beat, 1);
 	if (now < d->next_housekeep)
@@ -680,7 +673,7 @@ static int send_msg(struct dispatcher *d, size_t size, uint64_t deadline,
 			if (sweep(d) > 0)
 				continue;
 		}
-		now = now_usec();
+		now = usec_mono();
 		if (atomic_load(&d->stop))
 			return -ECANCELED;
 		if (now >= deadline || penalized(d, type, now))
@@ -703,7 +696,7 @@ static void reply(struct dispatcher *d, const struct proto_hdr *rq, int status,
 		  const void *payload, size_t len, bool wait)
 {
 	uint32_t nparts = proto_parts(len), part;
-	uint64_t deadline = now_usec() + (wait ? d->cfg.reply_timeout_usec : 0);
+	uint64_t deadline = usec_mono() + (wait ? d->cfg.reply_timeout_usec : 0);
 	bool swept = false;
 	int r = 0;
 
@@ -726,7 +719,7 @@ static void reply(struct dispatcher *d, const struct proto_hdr *rq, int status,
 
 		atomic_fetch_add(&d->given_up, 1);
 		atomic_fetch_add(&d->purged, removed);
-		penalize(d, rq->reply_type, now_usec());
+		penalize(d, rq->reply_type, usec_mono());
 		badlog(d, "client %ld %s: gave up its %s reply after %u of %u parts, removed %lu messages",
 		       (long)rq->reply_type,
 		       r == -ESRCH ? "exited" : r == -ETIMEDOUT ? "is not reading" : strerror(-r),

@@ -54,6 +54,7 @@
 
 #include "escape.h"
 #include "names.h"
+#include "usec.h"
 
 struct fifolog {
 	pthread_mutex_t lock;
@@ -110,24 +111,6 @@ static void atfork_register(void)
 
 /* ---- formatting ---- */
 
-static void format_time(char *buf, size_t size, int64_t usec)
-{
-	struct tm tm;
-	time_t sec;
-	size_t n;
-
-	if (usec <= 0) {
-		struct timeval tv;
-
-		gettimeofday(&tv, NULL);
-		usec = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-	}
-	sec = (time_t)(usec / 1000000);
-	gmtime_r(&sec, &tm);
-	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%06uZ", (unsigned)(usec % 1000000));
-}
-
 /* What escapes src into at most cap bytes. */
 typedef size_t escape_fn(char *dst, size_t cap, const char *src,
 			 size_t srclen, size_t *consumed);
@@ -168,7 +151,7 @@ static size_t format_line(char *buf, enum fifo_format fmt, int64_t time_usec,
 	char ts[40], src[6 * 32 + 1];
 	size_t len;
 
-	format_time(ts, sizeof(ts), time_usec);
+	usec_format_iso(time_usec, ts, sizeof(ts));
 	if (fmt == FIFO_FORMAT_JSON) {
 		size_t tail = 2 + strlen(json_extra) + 2; /* "..."} + \n */
 

@@ -8,6 +8,7 @@
  * always recomputed from the record it points at, so a record that moves
  * only needs its bucket's value changed.
  */
+#include "usec.h"
 #include "linkdb.h"
 
 #include <arpa/inet.h>
@@ -548,7 +549,7 @@ int linkdb_link_update(struct linkdb *db, struct rtnl_link *link)
 	if (slot == NONE) {
 		memset(&n, 0, sizeof(n));
 		link_from_nl(&n, link);
-		n.last_change_usec = seg_now_usec();
+		n.last_change_usec = usec_now();
 		if (rtnl_link_get_carrier_changes(link, &cc) == 0)
 			n.carrier_changes = cc;
 		return link_insert(db, &n);
@@ -566,7 +567,7 @@ int linkdb_link_update(struct linkdb *db, struct rtnl_link *link)
 		*o = n;
 		return 0;
 	}
-	n.last_change_usec = seg_now_usec();
+	n.last_change_usec = usec_now();
 	*o = n;
 	link_event_init(&ev, SEG_EV_LINK_CHANGE, &n);
 	ev.changed = ch;

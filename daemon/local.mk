@@ -8,8 +8,6 @@ daemon_libipcmond_a_SOURCES = \
 	daemon/collector.h \
 	daemon/linkdb.c \
 	daemon/linkdb.h \
-	daemon/escape.c \
-	daemon/escape.h \
 	daemon/fifolog.c \
 	daemon/fifolog.h \
 	daemon/daemonize.c \

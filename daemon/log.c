@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "usec.h"
 
 #define LOG_LINE_MAX 4096
 
@@ -68,18 +69,6 @@ void log_set_sink(log_sink_fn *fn, void *userdata, bool to_stderr)
 	log_to_stderr = to_stderr || !fn;
 }
 
-void log_timestamp(char *buf, unsigned long size)
-{
-	struct timeval tv;
-	struct tm tm;
-	char tmp[32];
-
-	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%06ldZ", tmp, (long)tv.tv_usec);
-}
-
 static void write_stderr(int prio, const char *source, const char *msg)
 {
 	/* One record, one line, whatever msg holds: a newline in it
@@ -97,7 +86,7 @@ static void write_stderr(int prio, const char *source, const char *msg)
 	} else {
 		char ts[40];
 
-		log_timestamp(ts, sizeof(ts));
+		usec_format_iso(0, ts, sizeof(ts));
 		fprintf(stderr, "%s %s %s: %s%s\n", ts,
 			config_loglevel_name((enum log_level)prio), src, body,
 			used < len ? "...[truncated]" : "");

@@ -79,8 +79,5 @@ bool log_ratelimit(struct log_ratelimit *rl, const char *what);
  * gets its summary). */
 void log_ratelimit_flush(struct log_ratelimit *rl, const char *what);
 
-/* Format the current wall-clock time as ISO-8601 UTC with microseconds
- * ("2026-11-21T10:00:00.123456Z"); buf needs 28 bytes. */
-void log_timestamp(char *buf, unsigned long size);
 
 #endif

@@ -35,6 +35,7 @@ int segmap_open(struct segmap *m, int fd, sem_t *sem, bool writer)
 	m->h = NULL;
 	m->mapped = 0;
 	m->writer = writer;
+	m->tainted = false;
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if ((size_t)st.st_size < sizeof(struct seg_header))
@@ -78,16 +79,29 @@ int segmap_lock(struct segmap *m, uint64_t timeout_usec)
 		sem_post(m->sem);
 		return r;
 	}
-	if (m->writer)
+	if (m->writer) {
 		m->h->lock_owner = (int32_t)getpid();
+		/* A count left odd is a dead writer's: the tables may hold a
+		 * half-written record until a full dump rewrote them. */
+		if (!seg_write_begin(m->h))
+			m->tainted = true;
+	}
 	return 0;
 }
 
 void segmap_unlock(struct segmap *m)
 {
-	if (m->writer)
+	if (m->writer) {
+		if (!m->tainted)
+			seg_write_end(m->h);
 		m->h->lock_owner = 0;
+	}
 	sem_post(m->sem);
+}
+
+void segmap_untaint(struct segmap *m)
+{
+	m->tainted = false;
 }
 
 int segmap_grow(struct segmap *m, const struct seg_layout *l)

@@ -25,6 +25,9 @@ struct segmap {
 	struct seg_header *h;   /* the mapping, NULL when closed */
 	size_t mapped;
 	bool writer;
+	bool tainted;           /* writer: a dead writer left the sequence
+				 * count odd; it stays odd (readers keep
+				 * off) until segmap_untaint */
 };
 
 /* Map the object behind fd at its current size.  writer maps it
@@ -38,7 +41,13 @@ int segmap_open(struct segmap *m, int fd, sem_t *sem, bool writer);
  * semaphore is not held on error. */
 int segmap_lock(struct segmap *m, uint64_t timeout_usec);
 
+/* Writer: segmap_lock also enters the segment's sequence count
+ * (seg_write_begin) and segmap_unlock leaves it, unless tainted. */
 void segmap_unlock(struct segmap *m);
+
+/* Writer, lock held: the tables were rewritten from a full dump, so the
+ * next segmap_unlock makes the count even again. */
+void segmap_untaint(struct segmap *m);
 
 /* Writer, semaphore held: grow the object to layout l (ftruncate, remap,
  * move the tables).  Returns 0 or -errno; on error nothing changed. */

@@ -10,6 +10,7 @@
  * state and hand work out; nothing here blocks on the outside world
  * except the short, bounded semaphore waits documented below.
  */
+#include "usec.h"
 #include "supervisor.h"
 
 #include <errno.h>
@@ -43,8 +44,6 @@
 #include "segment.h"
 #include "status.h"
 
-#define USEC_PER_MSEC UINT64_C(1000)
-#define USEC_PER_SEC UINT64_C(1000000)
 
 /* First capacities of the segment's tables; they double when full. */
 #define SEG_INITIAL_LINKS 256
@@ -105,14 +104,6 @@ struct supervisor {
 };
 
 static int collector_start(struct supervisor *s);
-
-static uint64_t now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
-}
 
 /* -------------------------------------------------------------------- */
 /* IPC objects                                                          */
@@ -305,7 +296,7 @@ static void event_catch_up(struct supervisor *s, uint64_t upto)
 	}
 	first = seg_event_first_seq(s->map.h);
 	for (seq = s->last_seq + 1; seq <= upto; seq++) {
-		if (seq < first || seg_event_get(s->map.h, seq, &ev) < 0) {
+		if (seq < first || seg_event_read(s->map.h, seq, &ev) < 0) {
 			lost++;
 			continue;
 		}
@@ -472,7 +463,7 @@ static int on_collector_exit(sd_event_source *src, const siginfo_t *si,
 {
 	struct supervisor *s = userdata;
 	pid_t pid = si->si_pid;
-	uint64_t ran = now_mono() - s->cstart;
+	uint64_t ran = usec_mono() - s->cstart;
 	int r;
 
 	if (si->si_code == CLD_EXITED && s->stopping && si->si_status == 0)
@@ -502,7 +493,7 @@ static int on_collector_exit(sd_event_source *src, const siginfo_t *si,
 static int on_ping_timer(sd_event_source *src, uint64_t usec, void *userdata)
 {
 	struct supervisor *s = userdata;
-	uint64_t now = now_mono();
+	uint64_t now = usec_mono();
 
 	if (s->cpid > 0 && !s->stopping) {
 		if (s->ping_sent && now - s->ping_sent >= s->cfg.collector_timeout_usec) {
@@ -587,7 +578,7 @@ static int collector_start(struct supervisor *s)
 	close(sv[1]);
 	s->csock = sv[0];
 	s->cpid = pid;
-	s->cstart = now_mono();
+	s->cstart = usec_mono();
 	s->ping_sent = 0;
 	atomic_store(&s->st.collector_pid, pid);
 	log_info("collector started, pid %ld", (long)pid);
@@ -647,7 +638,7 @@ static int on_sighup(sd_event_source *src, const struct signalfd_siginfo *si,
 	struct config next;
 	char err[512];
 
-	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64, now_mono());
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64, usec_mono());
 	if (s->reload(&next, err, sizeof(err), s->reload_data) < 0) {
 		log_warnx("reload: %s; keeping the running configuration", err);
 	} else {

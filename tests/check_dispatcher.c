@@ -4,6 +4,7 @@
 /* check_dispatcher.c - answers built from a segment made in memory (the
  * seam), then the real thread on a real queue: requests, garbage, a
  * client that stops reading, junk for dead processes. */
+#include "usec.h"
 #include "dispatcher.h"
 
 #include <check.h>
@@ -63,7 +64,7 @@ static struct daemon_status *make_status(void)
 	struct daemon_status *st = calloc(1, sizeof(*st));
 
 	st->pid = getpid();
-	st->start_usec = seg_now_usec() - 5000000;
+	st->start_usec = usec_now() - 5000000;
 	atomic_store(&st->requests_total, 17);
 	return st;
 }
@@ -326,13 +327,6 @@ static void live_stop(struct live *t)
 	free(t->st);
 }
 
-static uint64_t mono_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 /* One query as a client does it; returns the reassembly (status set on
  * an error reply). */
@@ -458,8 +452,8 @@ START_TEST(test_live_garbage)
 	/* and it still answers, having counted every bad one */
 	ck_assert_int_eq(query(&t, PROTO_OP_PING, NULL, 0, &a), 0);
 	proto_asm_free(&a);
-	deadline = mono_usec() + 5000000;
-	while (atomic_load(&t.st->bad_requests) < (uint64_t)n && mono_usec() < deadline)
+	deadline = usec_mono() + 5000000;
+	while (atomic_load(&t.st->bad_requests) < (uint64_t)n && usec_mono() < deadline)
 		usleep(1000);
 	ck_assert_uint_eq(atomic_load(&t.st->bad_requests), (uint64_t)n);
 	live_stop(&t);
@@ -496,9 +490,9 @@ START_TEST(test_live_stopped_client)
 	}
 	ck_assert_int_eq(read(pipefd[0], &c, 1), 1);
 	kill(child, SIGSTOP);
-	t0 = mono_usec();
+	t0 = usec_mono();
 	ck_assert_int_eq(query(&t, PROTO_OP_PING, NULL, 0, &a), 0);
-	took = mono_usec() - t0;
+	took = usec_mono() - t0;
 	proto_asm_free(&a);
 	/* reply_timeout is 300 ms: served within it and a margin */
 	ck_assert_uint_lt(took, 300000 + 700000);
@@ -539,10 +533,10 @@ START_TEST(test_live_sweep)
 	ck_assert_int_eq(errno, EAGAIN);
 	ck_assert_int_eq(msgctl(t.qid, IPC_STAT, &q), 0);
 	ck_assert_uint_eq(q.msg_cbytes, q.msg_qbytes);
-	t0 = mono_usec();
+	t0 = usec_mono();
 	ck_assert_int_eq(query(&t, PROTO_OP_PING, NULL, 0, &a), 0); /* blocks until swept */
 	proto_asm_free(&a);
-	ck_assert_uint_lt(mono_usec() - t0, 3000000);
+	ck_assert_uint_lt(usec_mono() - t0, 3000000);
 	dispatcher_get_stats(t.d, &ds);
 	ck_assert_uint_eq(ds.swept, sent);
 	live_stop(&t);
@@ -570,11 +564,11 @@ START_TEST(test_live_sweep_keeps_live)
 	m.mtype = dead;
 	while (msgsnd(t.qid, &m, 4000, IPC_NOWAIT) == 0)
 		;
-	deadline = mono_usec() + 5000000;
+	deadline = usec_mono() + 5000000;
 	do {
 		usleep(20000);
 		dispatcher_get_stats(t.d, &ds);
-	} while (ds.swept == 0 && mono_usec() < deadline);
+	} while (ds.swept == 0 && usec_mono() < deadline);
 	ck_assert_uint_gt(ds.swept, 0);
 	ck_assert_int_eq(msgctl(t.qid, IPC_STAT, &q), 0);
 	ck_assert_uint_eq(q.msg_qnum, 3);
@@ -606,8 +600,8 @@ START_TEST(test_live_pause)
 		uint64_t beat = atomic_load(&t.st->dispatcher_beat), deadline;
 
 		dispatcher_poke(t.d);
-		deadline = mono_usec() + 2000000;
-		while (atomic_load(&t.st->dispatcher_beat) == beat && mono_usec() < deadline)
+		deadline = usec_mono() + 2000000;
+		while (atomic_load(&t.st->dispatcher_beat) == beat && usec_mono() < deadline)
 			usleep(1000);
 		ck_assert_uint_gt(atomic_load(&t.st->dispatcher_beat), beat);
 	}

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "usec.h"
 #include "config.h"
 #include "dispatcher.h"
 #include "futex.h"
@@ -195,7 +196,7 @@ int main(int argc, char *argv[])
 		goto out;
 	}
 	st.pid = getpid();
-	st.start_usec = seg_now_usec();
+	st.start_usec = usec_now();
 	if (dispatcher_start(&d, &cfg, fd, sem, &st) < 0)
 		goto out;
 	printf("ready\n");
