@@ -143,3 +143,32 @@ size_t escape_json(char *dst, size_t cap, const char *src, size_t srclen,
 {
 	return escape_with(json_unit, dst, cap, src, srclen, consumed);
 }
+
+static size_t escape_cut_with(escape_unit_fn *fn, char *dst, size_t cap,
+			      const char *src, size_t srclen,
+			      const char *marker, bool *ret_cut)
+{
+	size_t used, mlen = strlen(marker);
+	size_t n = escape_with(fn, dst, cap, src, srclen, &used);
+
+	if (ret_cut)
+		*ret_cut = used < srclen;
+	if (used == srclen || cap < mlen)
+		return n;
+	/* Again, with room for the marker: the cut falls between units. */
+	n = escape_with(fn, dst, cap - mlen, src, srclen, NULL);
+	memcpy(dst + n, marker, mlen);
+	return n + mlen;
+}
+
+size_t escape_text_cut(char *dst, size_t cap, const char *src, size_t srclen,
+		       const char *marker, bool *ret_cut)
+{
+	return escape_cut_with(text_unit, dst, cap, src, srclen, marker, ret_cut);
+}
+
+size_t escape_json_cut(char *dst, size_t cap, const char *src, size_t srclen,
+		       const char *marker, bool *ret_cut)
+{
+	return escape_cut_with(json_unit, dst, cap, src, srclen, marker, ret_cut);
+}

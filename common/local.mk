@@ -9,6 +9,8 @@ common_libcommon_a_SOURCES = \
 	common/config.h \
 	common/escape.c \
 	common/escape.h \
+	common/event.c \
+	common/event.h \
 	common/frame.c \
 	common/frame.h \
 	common/futex.c \

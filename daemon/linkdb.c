@@ -633,6 +633,7 @@ static void addr_event(struct linkdb *db, const struct seg_addr *r, bool added)
 	ev.family = r->family;
 	ev.prefixlen = r->prefixlen;
 	memcpy(ev.addr, r->local, sizeof(ev.addr));
+	memcpy(ev.peer, r->peer, sizeof(ev.peer));
 	if (ls != NONE)
 		memcpy(ev.ifname, seg_links(H(db))[ls].name, sizeof(ev.ifname));
 	addr_text(r, added, &t);

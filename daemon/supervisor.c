@@ -265,14 +265,14 @@ static int collector_send(struct supervisor *s, enum frame_type type,
 	return frame_send(s->csock, type, payload, len);
 }
 
-/* Every event goes to the FIFO and, for the journal, to stderr. */
+/* Every event goes to the FIFO and, for the journal, to stderr: the
+ * event model's level, source and message (common/event.h). */
 static void event_write(struct supervisor *s, const struct seg_event *ev)
 {
-	char msg[FIFOLOG_EVENT_MSG_MAX];
-	const char *source;
-	int prio = fifolog_event_describe(ev, msg, sizeof(msg), &source);
+	char msg[EVENT_MSG_MAX];
 
-	log_stderr(prio, source, msg);
+	event_message(ev, msg, sizeof(msg));
+	log_stderr((int)event_level(ev), event_source(ev), msg);
 	fifolog_event(s->fifo, ev);
 	atomic_store(&s->st.fifo_dropped, fifolog_dropped(s->fifo));
 	s->last_seq = ev->seq;

@@ -53,6 +53,11 @@ tests_check_fifolog_SOURCES = tests/check_fifolog.c
 tests_check_fifolog_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_fifolog_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_event
+tests_check_event_SOURCES = tests/check_event.c
+tests_check_event_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_event_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_log
 tests_check_log_SOURCES = tests/check_log.c
 tests_check_log_CFLAGS = $(CHECK_TEST_CFLAGS)
@@ -104,6 +109,7 @@ UNIT_TESTS = \
 	tests/check_dispatcher \
 	tests/check_json \
 	tests/check_proto \
+	tests/check_event \
 	tests/check_fifolog \
 	tests/check_log \
 	tests/check_config \

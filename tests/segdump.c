@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "event.h"
 #include "names.h"
 #include "segment.h"
 
@@ -190,7 +191,7 @@ static void print_events(struct seg_header *h)
 		if (seg_event_read(h, s, &ev) < 0)
 			continue;
 		printf("%llu %s %d %.16s: %.120s\n", (unsigned long long)ev.seq,
-		       names_event_type(ev.type) ?: "?", ev.ifindex, ev.ifname, ev.text);
+		       event_type_name(ev.type) ?: "?", ev.ifindex, ev.ifname, ev.text);
 	}
 }
 
