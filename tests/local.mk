@@ -127,6 +127,7 @@ INTEGRATION_TESTS = \
 	tests/supervisor.test \
 	tests/fifo.test \
 	tests/fifo-json.test \
+	tests/event-json.test \
 	tests/fifo-safety.test \
 	tests/dispatch.test \
 	tests/client-ip.test \
