@@ -28,33 +28,6 @@
  * invalid byte: 9 bytes, as the kernel would allow (no '/', no blank). */
 #define NASTY_NAME "a\"b\\\n\xc3\xa9\xff"
 
-static char base[64];  /* per test case, made and removed by the runner */
-static char dir[128];  /* per test, inside base */
-
-/* Unchecked fixture: runs in the runner process, so the teardown runs
- * also when a test fails (a failed test's own process just exits). */
-static void base_setup(void)
-{
-	snprintf(base, sizeof(base), "/tmp/check_event.XXXXXX");
-	if (!mkdtemp(base))
-		abort();
-}
-
-static void base_teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", base);
-}
-
-static void dir_setup(void)
-{
-	snprintf(dir, sizeof(dir), "%s/t.XXXXXX", base);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
 static struct seg_event mkev(uint16_t type, int32_t ifindex, const char *ifname,
 			     const char *text)
 {
@@ -322,23 +295,23 @@ START_TEST(test_json_exact)
 }
 END_TEST
 
-/* python3 parses the lines in file and checks each line's members
- * against the expectations in expfile (see expect_* below).  Returns the
- * script's exit status; its complaints go to stderr. */
+/* python3 parses each JSON line and checks its members against the
+ * expectations on the line after it (see expect_* below): both come on
+ * its stdin, a JSON line never holding a raw newline.  Its complaints go
+ * to stderr. */
 static const char json_oracle[] =
 	"import json, sys\n"
-	"raw = open(sys.argv[1], 'rb').read()\n"
-	"text = raw.decode('utf-8')  # strict: invalid UTF-8 fails here\n"
-	"lines = text.split('\\n')\n"
-	"assert lines[-1] == '', 'last line has no newline'\n"
-	"lines = lines[:-1]\n"
-	"exps = [l.split() for l in open(sys.argv[2]).read().split('\\n') if l]\n"
-	"assert len(lines) == len(exps), ('lines', len(lines), len(exps))\n"
+	"text = sys.stdin.buffer.read().decode('utf-8')  # strict: invalid UTF-8 fails here\n"
+	"rows = text.split('\\n')\n"
+	"assert rows[-1] == '', 'last line has no newline'\n"
+	"rows = rows[:-1]\n"
+	"assert len(rows) % 2 == 0, ('odd number of lines', len(rows))\n"
 	"def dec(h):\n"
 	"    s = bytes.fromhex(h).decode('utf-8', 'surrogateescape')\n"
 	"    return ''.join(chr(ord(c) - 0xdc00) if 0xdc80 <= ord(c) <= 0xdcff else c for c in s)\n"
-	"for i, (line, exp) in enumerate(zip(lines, exps)):\n"
-	"    assert len(line.encode()) + 1 <= 4096, ('too long', i)\n"
+	"for i in range(0, len(rows), 2):\n"
+	"    line, exp = rows[i], rows[i + 1].split()\n"
+	"    assert len(line.encode()) + 1 <= 4096, ('too long', i // 2)\n"
 	"    o = json.loads(line)\n"
 	"    for e in exp:\n"
 	"        k, t, v = e.split(':', 2)\n"
@@ -349,10 +322,25 @@ static const char json_oracle[] =
 	"              'l': lambda: got == (v.split(',') if v else []),\n"
 	"              'K': lambda: sorted(o) == sorted(v.split(','))}[t]()\n"
 	"        if not ok:\n"
-	"            sys.exit('line %d: member %s: got %r, want %s %r' % (i + 1, k,\n"
+	"            sys.exit('line %d: member %s: got %r, want %s %r' % (i // 2 + 1, k,\n"
 	"                     sorted(o) if t == 'K' else got, t, dec(v) if t in 'spe' else v))\n";
 
+/* The JSON lines of a test, each followed by its expectations. */
+static char *oracle_buf;
+static size_t oracle_len;
 static FILE *exp_out;
+
+static void oracle_begin(void)
+{
+	exp_out = open_memstream(&oracle_buf, &oracle_len);
+	ck_assert_ptr_nonnull(exp_out);
+}
+
+/* A JSON line (newline included) to check. */
+static void add_line(const char *line)
+{
+	fputs(line, exp_out);
+}
 
 static void expect(const char *key, char type, const char *val, size_t len)
 {
@@ -383,32 +371,32 @@ static void expect_end(void)
 	fputc('\n', exp_out);
 }
 
-static int run_oracle(const char *lines, const char *exps)
+/* Run the oracle over what was added, and jq (a second parser, when it
+ * is there) over the JSON lines alone: each must be one object. */
+static void oracle_run(void)
 {
-	char cmd[512];
 	FILE *p;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "python3 - '%s' '%s'", lines, exps);
-	p = popen(cmd, "w");
+	fclose(exp_out);
+	ck_assert_int_eq(setenv("CHECK_EVENT_ORACLE", json_oracle, 1), 0);
+	p = popen("python3 -c \"$CHECK_EVENT_ORACLE\"", "w");
 	ck_assert_ptr_nonnull(p);
-	fputs(json_oracle, p);
+	fwrite(oracle_buf, 1, oracle_len, p);
 	st = pclose(p);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) != 127,
 		      "python3 is needed to check the JSON lines");
-	return WEXITSTATUS(st);
-}
+	ck_assert_msg(WEXITSTATUS(st) == 0, "python3's json disagrees (see above)");
 
-/* jq, a second parser, when it is there: each line alone is one object. */
-static void run_jq(const char *lines)
-{
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd),
-		 "command -v jq >/dev/null || exit 0; "
-		 "while IFS= read -r l; do printf '%%s\\n' \"$l\" | jq -e 'type == \"object\"' "
-		 ">/dev/null || exit 1; done <'%s'", lines);
-	ck_assert_int_eq(system(cmd), 0);
+	p = popen("command -v jq >/dev/null || { cat >/dev/null; exit 0; }; "
+		  "out=$(awk 'NR % 2' | jq -r type) || exit 1; "
+		  "[ -z \"$(printf '%s\\n' \"$out\" | grep -vx object)\" ]", "w");
+	ck_assert_ptr_nonnull(p);
+	fwrite(oracle_buf, 1, oracle_len, p);
+	st = pclose(p);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "jq disagrees (status %d)", st);
+	free(oracle_buf);
+	oracle_buf = NULL;
 }
 
 #define LOG_KEYS "time,level,source,message"
@@ -424,21 +412,14 @@ START_TEST(test_json_lines)
 	static const char nasty[] = "q\"b\\s/\x01\x1f\x7f nl\n tab\t"
 				    " bad\x80\xff ovl\xc0\xaf sur\xed\xa0\x80 cut\xe2\x82"
 				    " ok\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80";
-	char lines[160], exps[160], buf[EVENT_LINE_MAX + 1];
+	char buf[EVENT_LINE_MAX + 1];
 	struct seg_event ev;
-	FILE *lf;
-	size_t n;
 
-	snprintf(lines, sizeof(lines), "%s/lines", dir);
-	snprintf(exps, sizeof(exps), "%s/exps", dir);
-	lf = fopen(lines, "w");
-	exp_out = fopen(exps, "w");
-	ck_assert_ptr_nonnull(lf);
-	ck_assert_ptr_nonnull(exp_out);
+	oracle_begin();
 
-	n = event_record_line(buf, sizeof(buf), FIFO_FORMAT_JSON, T0, LOGLEVEL_NOTICE,
-			      "main", "started");
-	fwrite(buf, 1, n, lf);
+	event_record_line(buf, sizeof(buf), FIFO_FORMAT_JSON, T0, LOGLEVEL_NOTICE,
+			  "main", "started");
+	add_line(buf);
 	expect_keys(LOG_KEYS);
 	expect_str("time", TS0);
 	expect_str("level", "notice");
@@ -446,9 +427,9 @@ START_TEST(test_json_lines)
 	expect_str("message", "started");
 	expect_end();
 
-	n = event_record_line(buf, sizeof(buf), FIFO_FORMAT_JSON, T0, LOGLEVEL_ERR,
-			      "coll\"ector", nasty);
-	fwrite(buf, 1, n, lf);
+	event_record_line(buf, sizeof(buf), FIFO_FORMAT_JSON, T0, LOGLEVEL_ERR,
+			  "coll\"ector", nasty);
+	add_line(buf);
 	expect_keys(LOG_KEYS);
 	expect_str("level", "err");
 	expect_str("source", "coll\"ector");
@@ -456,7 +437,7 @@ START_TEST(test_json_lines)
 	expect_end();
 
 	ev = mkev(SEG_EV_LINK_NEW, 5, NASTY_NAME, "new veth");
-	fwrite(buf, 1, event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev), lf);
+	add_line(json_line(&ev));
 	expect_keys(LINK_KEYS);
 	expect_str("time", TS0);
 	expect_str("level", "info");
@@ -471,7 +452,7 @@ START_TEST(test_json_lines)
 	ev = mkev(SEG_EV_LINK_CHANGE, 5, "veth0", "operstate DOWN -> UP, mtu 1500 -> 9000");
 	ev.changed = SEG_CH_OPERSTATE | SEG_CH_MTU | SEG_CH_CARRIER | SEG_CH_FLAGS |
 		     SEG_CH_ADDRESS | SEG_CH_MASTER | SEG_CH_OTHER;
-	fwrite(buf, 1, event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev), lf);
+	add_line(json_line(&ev));
 	expect_keys(LINK_KEYS ",changed");
 	expect_str("type", "link-change");
 	expect_str("message", "veth0 (5): operstate DOWN -> UP, mtu 1500 -> 9000");
@@ -479,7 +460,7 @@ START_TEST(test_json_lines)
 	expect_end();
 
 	ev = mkev(SEG_EV_LINK_DEL, 5, "veth0", "deleted");
-	fwrite(buf, 1, event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev), lf);
+	add_line(json_line(&ev));
 	expect_keys(LINK_KEYS);
 	expect_str("type", "link-del");
 	expect_end();
@@ -487,7 +468,7 @@ START_TEST(test_json_lines)
 	/* interface names may hold any byte but NUL and '/' */
 	ev = mkaddr(SEG_EV_ADDR_DEL, "e\"\\\n\x01\xff\xc3", AF_INET6, "2001:db8::1", NULL,
 		    64, "removed 2001:db8::1/64");
-	fwrite(buf, 1, event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev), lf);
+	add_line(json_line(&ev));
 	expect_keys(ADDR_KEYS);
 	expect_str("source", "addr");
 	expect_str("type", "addr-del");
@@ -499,7 +480,7 @@ START_TEST(test_json_lines)
 	expect_end();
 
 	ev = mkaddr(SEG_EV_ADDR_NEW, "ppp0", AF_INET, "10.0.0.1", "10.0.0.2", 32, "");
-	fwrite(buf, 1, event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev), lf);
+	add_line(json_line(&ev));
 	expect_keys(ADDR_KEYS ",address");
 	expect_str("type", "addr-new");
 	expect_str("family", "inet");
@@ -510,7 +491,7 @@ START_TEST(test_json_lines)
 	expect_end();
 
 	ev = mkev(SEG_EV_RESYNC, 0, "", "overflow: resynced, 0 changes");
-	fwrite(buf, 1, event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev), lf);
+	add_line(json_line(&ev));
 	expect_keys(EV_KEYS);
 	expect_str("level", "warning");
 	expect_str("source", "netlink");
@@ -519,7 +500,7 @@ START_TEST(test_json_lines)
 	expect_end();
 
 	ev = mkev(SEG_EV_DAEMON_START, 0, "", "ipcmond 0.1 started");
-	fwrite(buf, 1, event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev), lf);
+	add_line(json_line(&ev));
 	expect_keys(EV_KEYS);
 	expect_str("level", "info");
 	expect_str("source", "daemon");
@@ -528,7 +509,7 @@ START_TEST(test_json_lines)
 	expect_end();
 
 	ev = mkev(SEG_EV_COLLECTOR_RESTART, 0, "", nasty);
-	fwrite(buf, 1, event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev), lf);
+	add_line(json_line(&ev));
 	expect_keys(EV_KEYS);
 	expect_str("level", "warning");
 	expect_str("source", "daemon");
@@ -537,30 +518,27 @@ START_TEST(test_json_lines)
 	expect_end();
 
 	ev = mkev(SEG_EV_DAEMON_STOP, 0, "", "");
-	fwrite(buf, 1, event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev), lf);
+	add_line(json_line(&ev));
 	expect_keys(EV_KEYS);
 	expect_str("type", "daemon-stop");
 	expect_str("message", "daemon stopped");
 	expect_end();
 
 	ev = mkev(99, 0, "", "");
-	fwrite(buf, 1, event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev), lf);
+	add_line(json_line(&ev));
 	expect_keys(EV_KEYS);
 	expect_str("type", "unknown");
 	expect_end();
 
-	n = event_lost_line(buf, sizeof(buf), FIFO_FORMAT_JSON, T0, 3, 4);
-	fwrite(buf, 1, n, lf);
+	event_lost_line(buf, sizeof(buf), FIFO_FORMAT_JSON, T0, 3, 4);
+	add_line(buf);
 	expect_keys(LOG_KEYS ",type,from_seq,to_seq");
 	expect_str("type", "lost");
 	expect_int("from_seq", 3);
 	expect_int("to_seq", 4);
 	expect_end();
 
-	fclose(lf);
-	fclose(exp_out);
-	ck_assert_int_eq(run_oracle(lines, exps), 0);
-	run_jq(lines);
+	oracle_run();
 }
 END_TEST
 
@@ -572,16 +550,12 @@ START_TEST(test_truncation)
 	static const char *const units[] = { "x", "\"", "\xc3\xa9", "\x01", "\xff", "\\" };
 	static const size_t sizes[] = { EVENT_LINE_MAX + 1, EVENT_LINE_MIN };
 	const size_t mlen = strlen(EVENT_TRUNCATED);
-	char lines[160], exps[160], buf[EVENT_LINE_MAX + 1];
+	char buf[EVENT_LINE_MAX + 1];
 	size_t n, msglen = 3 * EVENT_LINE_MAX;
 	char *msg = malloc(msglen + 1);
-	FILE *lf;
 
 	ck_assert_ptr_nonnull(msg);
-	snprintf(lines, sizeof(lines), "%s/lines", dir);
-	snprintf(exps, sizeof(exps), "%s/exps", dir);
-	lf = fopen(lines, "w");
-	exp_out = fopen(exps, "w");
+	oracle_begin();
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		size_t size = sizes[s];
 
@@ -610,7 +584,7 @@ START_TEST(test_truncation)
 			ck_assert_uint_le(n, size - 1);
 			ck_assert_uint_ge(n, size - 1 - 8);
 			ck_assert_uint_eq(count_nl(buf, n), 1);
-			fwrite(buf, 1, n, lf);
+			add_line(buf);
 			/* the message is the start of msg, then the marker */
 			expect_keys(LOG_KEYS);
 			expect("message", 'p', msg, ul * 100);
@@ -629,14 +603,12 @@ START_TEST(test_truncation)
 		n = event_line(buf, sizeof(buf), FIFO_FORMAT_JSON, &ev);
 		ck_assert_ptr_null(strstr(buf, EVENT_TRUNCATED));
 		ck_assert_uint_lt(n, EVENT_LINE_MAX / 2);
-		fwrite(buf, 1, n, lf);
+		add_line(buf);
 		expect_keys(LINK_KEYS ",changed");
 		expect_end();
 	}
-	fclose(lf);
-	fclose(exp_out);
 	free(msg);
-	ck_assert_int_eq(run_oracle(lines, exps), 0);
+	oracle_run();
 }
 END_TEST
 
@@ -713,8 +685,6 @@ static Suite *event_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("json");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, dir_setup, NULL);
 	tcase_add_test(tc, test_json_exact);
 	tcase_add_test(tc, test_json_lines);
 	tcase_add_test(tc, test_truncation);

@@ -151,6 +151,21 @@ START_TEST(test_escape_exact)
 }
 END_TEST
 
+static void write_doc(struct json *j)
+{
+	json_object_begin(j, NULL);
+	json_uint(j, "seq", 18446744073709551615ULL);
+	json_int(j, "i", -5);
+	json_array_begin(j, "l");
+	json_str(j, NULL, "x");
+	json_bool(j, NULL, false);
+	json_null(j, NULL);
+	json_array_end(j);
+	json_double(j, "d", 0.25, 2);
+	json_strn(j, "n", "veth0\0junk", 16);
+	json_object_end(j);
+}
+
 /* A document into a buffer: the same bytes as on a stream when it fits;
  * when it does not, overflow is set and no byte lands past cap. */
 START_TEST(test_buffer_sink)
@@ -166,17 +181,7 @@ START_TEST(test_buffer_sink)
 			json_init(&j, sf);
 		else
 			json_init_buf(&j, mbuf, sizeof(mbuf));
-		json_object_begin(&j, NULL);
-		json_uint(&j, "seq", 18446744073709551615ULL);
-		json_int(&j, "i", -5);
-		json_array_begin(&j, "l");
-		json_str(&j, NULL, "x");
-		json_bool(&j, NULL, false);
-		json_null(&j, NULL);
-		json_array_end(&j);
-		json_double(&j, "d", 0.25, 2);
-		json_strn(&j, "n", "veth0\0junk", 16);
-		json_object_end(&j);
+		write_doc(&j);
 	}
 	fclose(sf);
 	ck_assert(!j.overflow);
@@ -189,17 +194,7 @@ START_TEST(test_buffer_sink)
 	for (size_t cap = 0; cap < slen; cap++) {
 		memset(mbuf, '#', sizeof(mbuf));
 		json_init_buf(&j, mbuf, cap);
-		json_object_begin(&j, NULL);
-		json_uint(&j, "seq", 18446744073709551615ULL);
-		json_int(&j, "i", -5);
-		json_array_begin(&j, "l");
-		json_str(&j, NULL, "x");
-		json_bool(&j, NULL, false);
-		json_null(&j, NULL);
-		json_array_end(&j);
-		json_double(&j, "d", 0.25, 2);
-		json_strn(&j, "n", "veth0\0junk", 16);
-		json_object_end(&j);
+		write_doc(&j);
 		ck_assert_msg(j.overflow, "cap %zu", cap);
 		ck_assert_uint_le(j.len, cap);
 		ck_assert_int_eq(memcmp(mbuf, sbuf, j.len), 0); /* a prefix */
