@@ -171,6 +171,9 @@ const char *names_event_type(uint16_t type)
 	case SEG_EV_ADDR_NEW: return "addr-new";
 	case SEG_EV_ADDR_DEL: return "addr-del";
 	case SEG_EV_RESYNC: return "resync";
+	case SEG_EV_DAEMON_START: return "daemon-start";
+	case SEG_EV_COLLECTOR_RESTART: return "collector-restart";
+	case SEG_EV_DAEMON_STOP: return "daemon-stop";
 	}
 	return NULL;
 }

@@ -68,8 +68,13 @@ tests_check_json_SOURCES = tests/check_json.c
 tests_check_json_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_json_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_answer
+tests_check_answer_SOURCES = tests/check_answer.c tests/testseg.c tests/testseg.h
+tests_check_answer_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_answer_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_dispatcher
-tests_check_dispatcher_SOURCES = tests/check_dispatcher.c
+tests_check_dispatcher_SOURCES = tests/check_dispatcher.c tests/testseg.c tests/testseg.h
 tests_check_dispatcher_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_dispatcher_LDADD = $(CHECK_TEST_LIBS)
 
@@ -101,6 +106,7 @@ tests_qjunk_SOURCES = tests/qjunk.c
 tests_qjunk_LDADD = common/libcommon.a
 
 UNIT_TESTS = \
+	tests/check_answer \
 	tests/check_dispatcher \
 	tests/check_json \
 	tests/check_proto \
