@@ -43,6 +43,11 @@ tests_check_linkdb_SOURCES = tests/check_linkdb.c
 tests_check_linkdb_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_linkdb_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_collector
+tests_check_collector_SOURCES = tests/check_collector.c
+tests_check_collector_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_collector_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_sysstat
 tests_check_sysstat_SOURCES = tests/check_sysstat.c
 tests_check_sysstat_CFLAGS = $(CHECK_TEST_CFLAGS)
@@ -107,6 +112,7 @@ tests_qjunk_LDADD = common/libcommon.a
 
 UNIT_TESTS = \
 	tests/check_answer \
+	tests/check_collector \
 	tests/check_dispatcher \
 	tests/check_json \
 	tests/check_proto \
