@@ -2,8 +2,8 @@
  * Copyright (c) 2026 The ipcmon authors
  */
 /* verbs_status.c - status and ping. */
-#include "usec.h"
 #include "ctl.h"
+#include "usec.h"
 
 #include <err.h>
 

@@ -54,51 +54,9 @@ struct fifolog {
 	ino_t ino;
 	int fd;                  /* write end, -1 while we hold none */
 	int epfd;                /* holds fd: readable when readers are gone */
-	bool forked;             /* a copy in a forked child: hands off */
 	_Atomic int format;      /* enum fifo_format */
 	_Atomic uint64_t dropped;
-	struct fifolog *next;    /* in fifolog_all, for the fork handlers */
 };
-
-/* Every live fifolog of this process, so that a fork (the collector)
- * neither inherits a held mutex nor keeps our write end open. */
-static pthread_mutex_t fifolog_all_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct fifolog *fifolog_all;
-static pthread_once_t fifolog_atfork_once = PTHREAD_ONCE_INIT;
-
-static void atfork_prepare(void)
-{
-	pthread_mutex_lock(&fifolog_all_lock);
-	for (struct fifolog *f = fifolog_all; f; f = f->next)
-		pthread_mutex_lock(&f->lock);
-}
-
-static void atfork_parent(void)
-{
-	for (struct fifolog *f = fifolog_all; f; f = f->next)
-		pthread_mutex_unlock(&f->lock);
-	pthread_mutex_unlock(&fifolog_all_lock);
-}
-
-static void atfork_child(void)
-{
-	for (struct fifolog *f = fifolog_all; f; f = f->next) {
-		if (f->fd >= 0)
-			close(f->fd);
-		if (f->epfd >= 0)
-			close(f->epfd);
-		f->fd = f->epfd = -1;
-		f->forked = true;
-		pthread_mutex_unlock(&f->lock);
-	}
-	fifolog_all = NULL;
-	pthread_mutex_unlock(&fifolog_all_lock);
-}
-
-static void atfork_register(void)
-{
-	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
-}
 
 /* ---- the FIFO ---- */
 
@@ -242,12 +200,6 @@ int fifolog_open(struct fifolog **ret, const struct config *cfg, char *err,
 	atomic_init(&f->format, (int)cfg->fifo_format);
 	atomic_init(&f->dropped, 0);
 	close(fd);
-
-	pthread_once(&fifolog_atfork_once, atfork_register);
-	pthread_mutex_lock(&fifolog_all_lock);
-	f->next = fifolog_all;
-	fifolog_all = f;
-	pthread_mutex_unlock(&fifolog_all_lock);
 	*ret = f;
 	return 0;
 fail:
@@ -327,8 +279,6 @@ static void fifolog_write(struct fifolog *f, const char *line, size_t len)
 	ssize_t n;
 
 	pthread_mutex_lock(&f->lock);
-	if (f->forked)
-		goto out;
 	if (f->fd < 0 && writer_open(f) < 0)
 		goto drop;
 	/* O_NONBLOCK and len <= PIPE_BUF: all of it, or EAGAIN. */
@@ -402,25 +352,15 @@ void fifolog_close(struct fifolog *f)
 
 	if (!f)
 		return;
-	pthread_mutex_lock(&fifolog_all_lock);
-	for (struct fifolog **p = &fifolog_all; *p; p = &(*p)->next)
-		if (*p == f) {
-			*p = f->next;
-			break;
-		}
-	pthread_mutex_unlock(&fifolog_all_lock);
-
-	if (!f->forked) {
-		/* A reader still blocked in open() would wait forever on a
-		 * FIFO that is gone: let it in, so that it sees end of file. */
-		if (f->fd < 0)
-			writer_open(f);
-		writer_close(f);
-		if (lstat(f->path, &st) == 0 && S_ISFIFO(st.st_mode) &&
-		    st.st_dev == f->dev && st.st_ino == f->ino)
-			unlink(f->path);
-		close(f->epfd);
-	}
+	/* A reader still blocked in open() would wait forever on a FIFO
+	 * that is gone: let it in, so that it sees end of file. */
+	if (f->fd < 0)
+		writer_open(f);
+	writer_close(f);
+	if (lstat(f->path, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    st.st_dev == f->dev && st.st_ino == f->ino)
+		unlink(f->path);
+	close(f->epfd);
 	pthread_mutex_destroy(&f->lock);
 	free(f);
 }

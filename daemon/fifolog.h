@@ -44,7 +44,7 @@ void fifolog_set_format(struct fifolog *f, enum fifo_format fmt);
 
 /* Close and remove the FIFO (only if it is still the one we made).
  * Readers get end of file, also one still blocked in open().  Accepts
- * NULL.  In a forked child it only frees memory. */
+ * NULL. */
 void fifolog_close(struct fifolog *f);
 
 /* Optional, for the event loop: an fd that becomes readable (EPOLLIN)

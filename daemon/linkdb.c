@@ -8,7 +8,6 @@
  * always recomputed from the record it points at, so a record that moves
  * only needs its bucket's value changed.
  */
-#include "usec.h"
 #include "linkdb.h"
 
 #include <arpa/inet.h>
@@ -26,6 +25,7 @@
 #include <netlink/route/link.h>
 
 #include "names.h"
+#include "usec.h"
 
 #define NONE UINT32_MAX
 #define MIN_GROW 16

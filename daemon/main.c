@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "collector_main.h"
 #include "daemonize.h"
 #include "log.h"
 #include "supervisor.h"
@@ -76,7 +77,7 @@ static bool netns_name_ok(const char *name)
 }
 
 /* Enter network namespace name before anything opens netlink: the
- * collector forked later inherits it.  Returns 0 or -errno (message in
+ * collector started later inherits it.  Returns 0 or -errno (message in
  * err). */
 static int netns_enter(const char *name, char *err, size_t errlen)
 {
@@ -126,6 +127,9 @@ int main(int argc, char *argv[])
 	char err[512], pid_file[PATH_MAX];
 	int opt, r, status = 2;
 
+	/* The collector's role: exec'd by the parent (child.c). */
+	if (argc == 2 && strcmp(argv[1], COLLECTOR_ARG) == 0)
+		return collector_main();
 	if (cmdline_init(&o.cl, own, CONFIG_DAEMON, argc) < 0) {
 		fprintf(stderr, "ipcmond: out of memory\n");
 		return 1;

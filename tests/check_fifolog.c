@@ -413,46 +413,6 @@ START_TEST(test_close_releases_blocked_reader)
 }
 END_TEST
 
-/* A forked child (the collector) does not keep our write end open and
- * does not write or unlink. */
-START_TEST(test_fork_child_hands_off)
-{
-	struct fifolog *f = open_ok();
-	struct stat fst;
-	pid_t pid;
-	int r, st;
-
-	r = reader_open();
-	fifolog_log(LOGLEVEL_INFO, "main", "parent", f);
-	ck_assert_ptr_nonnull(strstr(read_now(r), "parent"));
-	ck_assert_int_eq(stat(path, &fst), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int bad = 0;
-
-		for (int fd = 0; fd < 1024; fd++) {
-			struct stat s;
-
-			if (fd != r && fstat(fd, &s) == 0 && s.st_ino == fst.st_ino &&
-			    s.st_dev == fst.st_dev)
-				bad = 1;
-		}
-		fifolog_log(LOGLEVEL_INFO, "collector", "child", f);
-		fifolog_close(f);
-		_exit(bad ? 2 : 0);
-	}
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
-	ck_assert_str_eq(read_now(r), "");
-	ck_assert_int_eq(access(path, F_OK), 0);
-	fifolog_log(LOGLEVEL_INFO, "main", "still here", f);
-	ck_assert_ptr_nonnull(strstr(read_now(r), "still here"));
-	close(r);
-	fifolog_close(f);
-}
-END_TEST
-
 /* Lines per writer thread in a burst; each writer has its own range of
  * sequence numbers, in order within it. */
 static int burst_per;
@@ -632,7 +592,6 @@ static Suite *fifolog_suite(void)
 	tcase_add_test(tc, test_no_stale_backlog);
 	tcase_add_test(tc, test_slow_reader);
 	tcase_add_test(tc, test_close_releases_blocked_reader);
-	tcase_add_test(tc, test_fork_child_hands_off);
 	tcase_add_test(tc, test_two_readers_burst);
 	tcase_add_test(tc, test_two_readers_threads);
 	suite_add_tcase(s, tc);

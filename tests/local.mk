@@ -43,6 +43,11 @@ tests_check_linkdb_SOURCES = tests/check_linkdb.c
 tests_check_linkdb_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_linkdb_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_collector
+tests_check_collector_SOURCES = tests/check_collector.c
+tests_check_collector_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_collector_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_sysstat
 tests_check_sysstat_SOURCES = tests/check_sysstat.c
 tests_check_sysstat_CFLAGS = $(CHECK_TEST_CFLAGS)
@@ -73,8 +78,13 @@ tests_check_json_SOURCES = tests/check_json.c
 tests_check_json_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_json_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_answer
+tests_check_answer_SOURCES = tests/check_answer.c tests/testseg.c tests/testseg.h
+tests_check_answer_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_answer_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_dispatcher
-tests_check_dispatcher_SOURCES = tests/check_dispatcher.c
+tests_check_dispatcher_SOURCES = tests/check_dispatcher.c tests/testseg.c tests/testseg.h
 tests_check_dispatcher_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_dispatcher_LDADD = $(CHECK_TEST_LIBS)
 
@@ -106,6 +116,8 @@ tests_qjunk_SOURCES = tests/qjunk.c
 tests_qjunk_LDADD = common/libcommon.a
 
 UNIT_TESTS = \
+	tests/check_answer \
+	tests/check_collector \
 	tests/check_dispatcher \
 	tests/check_json \
 	tests/check_proto \
