@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "escape.h"
@@ -121,14 +119,6 @@ void log_record(int prio, const char *source, const char *msg)
 	errno = saved;
 }
 
-static uint64_t monotonic_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* Start a new interval if the current one is over, with the summary. */
 static void ratelimit_roll(struct log_ratelimit *rl, const char *what,
 			   uint64_t now)
@@ -148,7 +138,7 @@ bool log_ratelimit(struct log_ratelimit *rl, const char *what)
 	int saved = errno;
 	bool ok;
 
-	ratelimit_roll(rl, what, monotonic_usec());
+	ratelimit_roll(rl, what, usec_mono());
 	ok = rl->count < rl->burst;
 	if (ok)
 		rl->count++;
@@ -161,7 +151,7 @@ bool log_ratelimit(struct log_ratelimit *rl, const char *what)
 void log_ratelimit_flush(struct log_ratelimit *rl, const char *what)
 {
 	int saved = errno;
-	uint64_t now = monotonic_usec();
+	uint64_t now = usec_mono();
 
 	if (rl->suppressed > 0 && now - rl->begin_usec >= rl->interval_usec) {
 		/* the summary closes the interval; the next record opens one */
