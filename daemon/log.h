@@ -9,8 +9,9 @@
  * preserved by every function here.  A record is always one line on
  * stderr: control characters and invalid UTF-8 in it are escaped
  * (escape.h).  The stderr line is
- *   "2026-11-21T10:00:00.123456Z warning main: message"  (not the journal)
- *   "<4>main: message"                                   (the journal)
+ *   "2026-11-21T10:00:00.123456Z warning main message"  (not the journal:
+ *                                   the FIFO's text line, common/event.h)
+ *   "<4>main: message"                                  (the journal)
  */
 #ifndef IPCMON_LOG_H
 #define IPCMON_LOG_H
