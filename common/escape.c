@@ -111,16 +111,29 @@ static size_t json_unit(const unsigned char *s, size_t n, char *unit,
 	return len;
 }
 
-static size_t escape_with(escape_unit_fn *fn, char *dst, size_t cap,
-			  const char *src, size_t srclen, size_t *consumed)
+/* Inlined into each caller, so that fn is a known function there and the
+ * common bytes (printable ASCII that needs no escape) cost a store. */
+static inline __attribute__((always_inline)) size_t
+escape_with(escape_unit_fn *fn, char *dst, size_t cap, const char *src,
+	    size_t srclen, size_t *consumed)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t in = 0, out = 0;
 
 	while (in < srclen) {
+		unsigned char c = s[in];
 		char unit[8];
-		size_t used, len = fn(s + in, srclen - in, unit, &used);
+		size_t used, len;
 
+		if (c >= 0x20 && c < 0x7f && c != '\\' &&
+		    (c != '"' || fn == text_unit)) {
+			if (out == cap)
+				break;
+			dst[out++] = (char)c;
+			in++;
+			continue;
+		}
+		len = fn(s + in, srclen - in, unit, &used);
 		if (out + len > cap)
 			break;
 		memcpy(dst + out, unit, len);

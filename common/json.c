@@ -25,11 +25,15 @@ void json_init_buf(struct json *j, char *buf, size_t cap)
 	j->first[0] = true;
 }
 
-/* Raw bytes; in a buffer, all of them or (from then on) nothing. */
+/* Raw bytes; in a buffer, all of them or (from then on) nothing.  A
+ * document is many small writes: unlocked stdio (json.h) makes them cost
+ * a copy each instead of a lock and a copy (8000 links, as ipcmonctl
+ * --json links writes them: 21 ms instead of 46 with fwrite, 54-80 ms
+ * with the putc of before). */
 static void put(struct json *j, const char *s, size_t n)
 {
 	if (j->f) {
-		fwrite(s, 1, n, j->f);
+		fwrite_unlocked(s, 1, n, j->f);
 		return;
 	}
 	if (j->overflow || n > j->cap - j->len) {
@@ -53,7 +57,7 @@ static void put_string(struct json *j, const char *s, size_t len)
 			size_t u, n = escape_json(chunk, sizeof(chunk), s + used,
 						  len - used, &u);
 
-			fwrite(chunk, 1, n, j->f);
+			fwrite_unlocked(chunk, 1, n, j->f);
 			used += u;
 		}
 	} else if (!j->overflow) {

@@ -34,7 +34,8 @@ struct json {
 	bool first[JSON_DEPTH_MAX]; /* no member written yet at this depth */
 };
 
-/* Write to the stream f. */
+/* Write to the stream f, with unlocked stdio: no other thread may use f
+ * while the document is written. */
 void json_init(struct json *j, FILE *f);
 
 /* Write into buf (cap bytes, the caller's): j->len tells how much was
