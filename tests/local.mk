@@ -145,6 +145,7 @@ INTEGRATION_TESTS = \
 	tests/client-wait.test \
 	tests/client-8000.test \
 	tests/client-restart.test \
+	tests/client-follow.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
