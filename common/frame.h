@@ -39,6 +39,12 @@ enum frame_type {
 	FRAME_TYPE_MAX
 };
 
+/* A receive buffer for one frame, aligned for the payload structs. */
+union frame_buf {
+	char buf[FRAME_MAX];
+	uint64_t align;
+};
+
 struct frame_hdr {
 	uint16_t magic;
 	uint16_t type;

@@ -141,10 +141,7 @@ static int on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
 	struct child *ch = userdata;
 
 	for (int i = 0; i < FRAMES_PER_TURN; i++) {
-		union {
-			char buf[FRAME_MAX];
-			uint64_t align;
-		} u;
+		union frame_buf u;
 		const struct frame_hdr *h;
 		const void *p;
 		int r = frame_recv(fd, u.buf, &h, &p);

@@ -47,10 +47,7 @@ static void log_to_parent(int prio, const char *source, const char *msg,
 			  void *userdata)
 {
 	struct role *r = userdata;
-	union {
-		char buf[FRAME_MAX];
-		uint64_t align;
-	} u;
+	union frame_buf u;
 	int n = frame_pack_log(u.buf, sizeof(u.buf), prio, msg);
 
 	(void)source;
@@ -124,10 +121,7 @@ static int on_netlink(sd_event_source *s, int fd, uint32_t revents, void *userda
 static int on_parent(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct role *r = userdata;
-	union {
-		char buf[FRAME_MAX];
-		uint64_t align;
-	} u;
+	union frame_buf u;
 	const struct frame_hdr *h;
 	const void *p;
 	int e = frame_recv(fd, u.buf, &h, &p);
@@ -202,10 +196,7 @@ static bool started_by_parent(void)
 /* The first frame: the configuration. */
 static int read_config(struct role *r)
 {
-	union {
-		char buf[FRAME_MAX];
-		uint64_t align;
-	} u;
+	union frame_buf u;
 	struct pollfd p = { .fd = r->sock, .events = POLLIN };
 	const struct frame_hdr *h;
 	const void *payload;

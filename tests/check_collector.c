@@ -244,10 +244,7 @@ static char *ring_text(uint64_t *from)
 /* Frames the collector sent us since the last call: count of each type. */
 static void frames(unsigned counts[FRAME_TYPE_MAX])
 {
-	union {
-		char buf[FRAME_MAX];
-		uint64_t align;
-	} u;
+	union frame_buf u;
 	const struct frame_hdr *h;
 	const void *p;
 

@@ -48,6 +48,11 @@ tests_check_collector_SOURCES = tests/check_collector.c
 tests_check_collector_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_collector_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_segview
+tests_check_segview_SOURCES = tests/check_segview.c
+tests_check_segview_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_segview_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_sysstat
 tests_check_sysstat_SOURCES = tests/check_sysstat.c
 tests_check_sysstat_CFLAGS = $(CHECK_TEST_CFLAGS)
@@ -130,6 +135,7 @@ UNIT_TESTS = \
 	tests/check_names \
 	tests/check_segment \
 	tests/check_segmap \
+	tests/check_segview \
 	tests/check_sysstat \
 	$(NULL)
 
@@ -146,6 +152,7 @@ INTEGRATION_TESTS = \
 	tests/client-wait.test \
 	tests/client-8000.test \
 	tests/client-restart.test \
+	tests/client-follow.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
