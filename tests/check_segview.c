@@ -33,6 +33,17 @@ static char shm_name[64], sem_name[64];
 static int fd = -1;
 static sem_t *sem;
 
+/* A failed assertion ends the test's process without the teardown: the
+ * object must not outlive it. */
+static void unlink_names(void)
+{
+	char other[80];
+
+	snprintf(other, sizeof(other), "%s-x", shm_name);
+	shm_unlink(other);
+	shm_unlink(shm_name);
+}
+
 static void setup(void)
 {
 	struct seg_layout l;
@@ -41,6 +52,7 @@ static void setup(void)
 	snprintf(shm_name, sizeof(shm_name), "/check_segview-%d", (int)getpid());
 	snprintf(sem_name, sizeof(sem_name), "/check_segview-sem-%d", (int)getpid());
 	shm_unlink(shm_name);
+	atexit(unlink_names);
 	fd = shm_open(shm_name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	ck_assert_int_ge(fd, 0);
 	seg_layout_compute(&l, 4, 4, RING);

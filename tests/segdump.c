@@ -4,10 +4,7 @@
 /* segdump.c - print the segment as `ip -j addr show` would, for tests.
  *
  * Maps the shm object read-only and never takes the semaphore (clients
- * never do).  A consistent copy: read the generation and the lock owner,
- * copy, and retry if the writer held the lock meanwhile or the
- * generation moved (the generation alone is bumped only after a batch,
- * so a copy taken while the writer is mid-batch would look clean).
+ * never do): a copy inside the segment's sequence count (segview.h).
  *
  * Usage: segdump -c CONFIG [-H | -e]
  *   (default)  links with their addresses, JSON shaped like `ip -j addr`
@@ -30,6 +27,7 @@
 #include "event.h"
 #include "names.h"
 #include "segment.h"
+#include "segview.h"
 
 static void json_str(const char *s, size_t max)
 {
@@ -47,55 +45,34 @@ static void json_str(const char *s, size_t max)
 	putchar('"');
 }
 
-/* A consistent private copy of the segment, or NULL. */
+/* A consistent private copy of the whole segment, or NULL: taken inside
+ * the segment's sequence count, as any client reads (segment.h). */
 static struct seg_header *snapshot(const char *name)
 {
 	struct seg_header *copy = NULL;
-	const struct seg_header *h;
-	struct stat st;
-	size_t mapped;
-	void *p;
-	int fd;
+	struct segview v;
+	int r = segview_open(&v, name);
 
-	fd = shm_open(name, O_RDONLY, 0);
-	if (fd < 0) {
-		fprintf(stderr, "segdump: %s: %s\n", name, strerror(errno));
+	if (r < 0) {
+		fprintf(stderr, "segdump: %s: %s\n", name, strerror(-r));
 		return NULL;
 	}
 	for (int attempt = 0; attempt < 2000; attempt++) {
-		uint32_t g1, g2;
-		int32_t o1, o2;
+		uint32_t begin = seg_read_begin(v.h);
+		void *p;
 
-		if (fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof(*h))
-			break;
-		mapped = (size_t)st.st_size;
-		p = mmap(NULL, mapped, PROT_READ, MAP_SHARED, fd, 0);
-		if (p == MAP_FAILED)
-			break;
-		h = p;
-		g1 = __atomic_load_n(&h->generation, __ATOMIC_ACQUIRE);
-		o1 = __atomic_load_n(&h->lock_owner, __ATOMIC_ACQUIRE);
-		if (o1 == 0 && seg_validate(h, mapped) == 0) {
-			free(copy);
-			copy = malloc(mapped);
-			if (!copy) {
-				munmap(p, mapped);
-				break;
-			}
-			memcpy(copy, p, mapped);
-			o2 = __atomic_load_n(&h->lock_owner, __ATOMIC_ACQUIRE);
-			g2 = __atomic_load_n(&h->generation, __ATOMIC_ACQUIRE);
-			if (o2 == 0 && g1 == g2 && seg_validate(copy, mapped) == 0) {
-				munmap(p, mapped);
-				close(fd);
+		if (!(begin & 1) && segview_remap(&v) == 0 && (p = realloc(copy, v.mapped))) {
+			copy = p;
+			memcpy(copy, v.h, v.mapped);
+			if (!seg_read_retry(v.h, begin) && seg_validate(copy, v.mapped) == 0) {
+				segview_close(&v);
 				return copy;
 			}
 		}
-		munmap(p, mapped);
 		usleep(1000);
 	}
 	free(copy);
-	close(fd);
+	segview_close(&v);
 	fprintf(stderr, "segdump: %s: no consistent copy\n", name);
 	return NULL;
 }
