@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "usec.h"
 
@@ -177,6 +178,13 @@ void seg_event_append(struct seg_header *h, struct seg_event *ev)
 	__atomic_store_n(&slot->seq, seq, __ATOMIC_RELEASE);
 	__atomic_store_n(&h->event_last_seq, seq, __ATOMIC_RELEASE);
 	h->events_total++;
+	if (ev->type < sizeof(h->events_by_type) / sizeof(h->events_by_type[0]))
+		h->events_by_type[ev->type]++;
+	if (ev->type == SEG_EV_ADDR_NEW || ev->type == SEG_EV_ADDR_DEL) {
+		uint64_t *fam = ev->type == SEG_EV_ADDR_NEW ? h->addrs_added : h->addrs_removed;
+
+		fam[ev->family == AF_INET6]++;
+	}
 	h->last_event_usec = ev->time_usec;
 }
 

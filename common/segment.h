@@ -98,6 +98,22 @@ struct seg_header {
 	struct seg_table links;
 	struct seg_table addrs;
 	uint64_t event_last_seq;  /* newest event's seq, 0 when none yet */
+
+	/* Counters for the metrics, kept by seg_event_append: since the
+	 * segment was made (they outlive collector restarts), inside the
+	 * sequence count.  The quiet first dump adds nothing. */
+	uint64_t events_by_type[16];   /* index: enum seg_event_type */
+	uint64_t addrs_added[2];       /* [0] AF_INET, [1] AF_INET6 */
+	uint64_t addrs_removed[2];
+
+	/* Written by the parent alone, with atomic stores, outside the
+	 * semaphore and the sequence count: what only the parent knows,
+	 * refreshed about once a second.  Read each with an atomic load. */
+	uint64_t parent_collector_restarts;
+	uint64_t parent_fifo_dropped;   /* FIFO lines nobody could take */
+	uint64_t parent_requests;       /* queue requests answered */
+	uint64_t parent_bad_requests;   /* garbage on the queue */
+
 	/* Zero.  A later field taken from here keeps the ABI version:
 	 * readers of this version ignore it. */
 	uint64_t reserved[32];
@@ -129,6 +145,11 @@ struct seg_link {
 	struct seg_counters rx, tx;
 	uint64_t rx_bps, tx_bps;   /* bytes per second over the last interval */
 	int64_t stats_time_usec;   /* CLOCK_MONOTONIC of the counter sample */
+	/* Since the link appeared (counted by the collector, not the kernel):
+	 * operstate changes by the state entered (index IF_OPER_*, 0..6),
+	 * and IFF_UP set and cleared. */
+	uint64_t oper_transitions[8];
+	uint64_t admin_up, admin_down;
 };
 
 struct seg_addr {

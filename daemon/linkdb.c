@@ -567,6 +567,14 @@ int linkdb_link_update(struct linkdb *db, struct rtnl_link *link)
 		*o = n;
 		return 0;
 	}
+	if (ch & SEG_CH_OPERSTATE)
+		n.oper_transitions[n.operstate & 7]++;
+	if ((o->flags ^ n.flags) & IFF_UP) {
+		if (n.flags & IFF_UP)
+			n.admin_up++;
+		else
+			n.admin_down++;
+	}
 	n.last_change_usec = usec_now();
 	*o = n;
 	link_event_init(&ev, SEG_EV_LINK_CHANGE, &n);

@@ -176,6 +176,22 @@ static void segment_destroy(struct supervisor *s)
 /* -------------------------------------------------------------------- */
 /* systemd                                                              */
 
+/* What only the parent knows, into its own words of the segment (for
+ * readers such as the metrics: segment.h). */
+static void segment_parent_counters(struct supervisor *s)
+{
+	struct seg_header *h = s->map.h;
+
+	__atomic_store_n(&h->parent_collector_restarts,
+			 atomic_load(&s->st.collector_restarts), __ATOMIC_RELAXED);
+	__atomic_store_n(&h->parent_fifo_dropped, atomic_load(&s->st.fifo_dropped),
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&h->parent_requests, atomic_load(&s->st.requests_total),
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&h->parent_bad_requests, atomic_load(&s->st.bad_requests),
+			 __ATOMIC_RELAXED);
+}
+
 static void status_update(struct supervisor *s)
 {
 	const struct seg_header *h = s->map.h;
@@ -188,6 +204,7 @@ static void status_update(struct supervisor *s)
 		 atomic_load(&s->st.collector_restarts), d ? "; degraded: " : "",
 		 daemon_degraded_reason(d));
 	atomic_store(&s->st.fifo_dropped, fifolog_dropped(s->fifo));
+	segment_parent_counters(s);
 	if (strcmp(text, s->status_text) != 0) {
 		memcpy(s->status_text, text, sizeof(text));
 		sd_notifyf(0, "STATUS=%s", text);

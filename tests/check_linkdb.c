@@ -222,6 +222,12 @@ START_TEST(test_change_in_place)
 	ck_assert_str_eq(evs[2].text,
 			 "operstate UP -> DOWN, carrier on -> off, flags -UP -LOWER_UP");
 	ck_assert_uint_eq(must_link(5)->carrier_changes, 2);
+	/* for the metrics: the states entered, the admin toggles */
+	ck_assert_uint_eq(must_link(5)->oper_transitions[IF_OPER_UP], 1);
+	ck_assert_uint_eq(must_link(5)->oper_transitions[IF_OPER_DOWN], 1);
+	ck_assert_uint_eq(must_link(5)->admin_up, 1);
+	ck_assert_uint_eq(must_link(5)->admin_down, 1);
+	ck_assert_uint_eq(must_link(6)->admin_up, 0);
 	ck_assert_uint_eq(linkdb_link_count(db), 2);
 	ck_assert_int_eq(linkdb_verify(db), 0);
 }

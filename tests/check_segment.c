@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,6 +104,40 @@ START_TEST(test_ring_wrap)
 	ck_assert_int_eq(seg_event_read(h, 24, &got), -ESTALE); /* overwritten */
 	ck_assert_int_eq(seg_event_read(h, 41, &got), -ENOENT);
 	ck_assert_int_eq(seg_event_read(h, 0, &got), -ENOENT);
+	free(base);
+}
+END_TEST
+
+/* The metrics' counters move with every event appended: by type, and
+ * address events by family. */
+START_TEST(test_event_counters)
+{
+	struct seg_layout l;
+	struct seg_header *h;
+	struct seg_event ev;
+	void *base;
+
+	seg_layout_compute(&l, 1, 1, 4);
+	base = calloc(1, l.total_size);
+	ck_assert_ptr_nonnull(base);
+	seg_init(base, &l);
+	h = base;
+	for (int i = 0; i < 10; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = i < 3 ? SEG_EV_LINK_NEW : SEG_EV_ADDR_NEW;
+		ev.family = i < 8 ? AF_INET : AF_INET6;
+		seg_event_append(h, &ev);
+	}
+	ev.type = SEG_EV_ADDR_DEL;
+	ev.family = AF_INET6;
+	seg_event_append(h, &ev);
+	ck_assert_uint_eq(h->events_by_type[SEG_EV_LINK_NEW], 3);
+	ck_assert_uint_eq(h->events_by_type[SEG_EV_ADDR_NEW], 7);
+	ck_assert_uint_eq(h->events_by_type[SEG_EV_ADDR_DEL], 1);
+	ck_assert_uint_eq(h->addrs_added[0], 5);
+	ck_assert_uint_eq(h->addrs_added[1], 2);
+	ck_assert_uint_eq(h->addrs_removed[0], 0);
+	ck_assert_uint_eq(h->addrs_removed[1], 1);
 	free(base);
 }
 END_TEST
@@ -226,6 +261,7 @@ static Suite *segment_suite(void)
 	tcase_add_test(tc, test_generation_offset);
 	tcase_add_test(tc, test_init_validate);
 	tcase_add_test(tc, test_ring_wrap);
+	tcase_add_test(tc, test_event_counters);
 	tcase_add_test(tc, test_relayout_keeps_records);
 	tcase_add_test(tc, test_futex_readonly_waiter);
 	tcase_add_test(tc, test_futex_timeout);
