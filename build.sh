@@ -16,11 +16,13 @@ builddir=$top/build
 
 # Build: autotools, compiler, libraries.  Tests: Check, iproute2 (ip
 # netns), jq, mandoc, systemd-container (systemd-nspawn for the service
-# tests), valgrind.
+# tests), valgrind; prometheus (promtool and a real server for the
+# exporter's tests), curl; make bench: prometheus-node-exporter.
 PACKAGES=(
 	autoconf automake make gcc libc6-dev pkg-config
-	libnl-3-dev libnl-route-3-dev libsystemd-dev
+	libnl-3-dev libnl-route-3-dev libsystemd-dev libmicrohttpd-dev
 	check iproute2 jq mandoc python3 systemd-container util-linux
+	prometheus prometheus-node-exporter curl
 )
 
 install_missing() {

@@ -50,6 +50,7 @@ int verb_addrs(struct ctl *ctl, int argc, char *argv[]);
 int verb_show(struct ctl *ctl, int argc, char *argv[]);
 int verb_events(struct ctl *ctl, int argc, char *argv[]);
 int verb_wait(struct ctl *ctl, int argc, char *argv[]);
+int verb_metrics(struct ctl *ctl, int argc, char *argv[]);
 
 /* Send rq (op and arguments set by the caller) and reassemble the answer
  * into *a (the caller frees it with proto_asm_free).  Prints what went

@@ -33,6 +33,8 @@ static const struct verb verbs[] = {
 	{ "wait", verb_wait, "wait [--timeout S] addr ADDRESS[/PLEN] present|absent",
 	  "return as soon as it holds (0), or 4 after S seconds (120)" },
 	{ "ping", verb_ping, "ping", "round trip to the daemon, in microseconds" },
+	{ "metrics", verb_metrics, "metrics [--no-scan]",
+	  "Prometheus metrics of this and (unless --no-scan) every other instance" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -61,7 +63,7 @@ static void usage(FILE *f)
 		"  -h, --help                   show this help and exit\n"
 		"  -V, --version                show the version and exit\n"
 		"\n"
-		"Naming options, as for ipcmond (command line over file):\n",
+		"Configuration keys, as for ipcmond (command line over file):\n",
 		CONFIG_DEFAULT_FILE);
 	cmdline_print_keys(f, CONFIG_CLIENT);
 }

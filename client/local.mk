@@ -12,6 +12,7 @@ ipcmonctl_SOURCES = \
 	client/query.c \
 	client/verbs_events.c \
 	client/verbs_links.c \
+	client/verbs_metrics.c \
 	client/verbs_status.c \
 	client/watch.c \
 	$(NULL)

@@ -17,11 +17,12 @@
 
 #define FIELD(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
 #define BOTH (CONFIG_DAEMON | CONFIG_CLIENT)
+#define ALL (BOTH | CONFIG_EXPORTER)
 
 const struct config_key config_keys[] = {
 	{ "fifo_path", CONFIG_T_PATH, BOTH, FIELD(fifo_path), 0, 0, "PATH",
 	  "FIFO for the event and log stream" },
-	{ "shm_name", CONFIG_T_IPCNAME, BOTH, FIELD(shm_name), 0, 0, "/NAME",
+	{ "shm_name", CONFIG_T_IPCNAME, ALL, FIELD(shm_name), 0, 0, "/NAME",
 	  "POSIX shared-memory segment" },
 	{ "sem_name", CONFIG_T_IPCNAME, BOTH, FIELD(sem_name), 0, 0, "/NAME",
 	  "POSIX named semaphore guarding the segment" },
@@ -29,7 +30,7 @@ const struct config_key config_keys[] = {
 	  "System V message-queue key (decimal or 0x hex)" },
 	{ "lock_path", CONFIG_T_PATH, CONFIG_DAEMON, FIELD(lock_path), 0, 0,
 	  "PATH", "lock file that keeps one instance per set of names" },
-	{ "instance", CONFIG_T_INSTANCE, BOTH, FIELD(instance), 0, 0, "NAME",
+	{ "instance", CONFIG_T_INSTANCE, ALL, FIELD(instance), 0, 0, "NAME",
 	  "derive the FIFO, shm, sem, queue and lock names from NAME" },
 	{ "log_level", CONFIG_T_LOGLEVEL, CONFIG_DAEMON, FIELD(log_level), 0, 0,
 	  "LEVEL", "err, warning, notice, info or debug" },
@@ -59,6 +60,9 @@ const struct config_key config_keys[] = {
 	  "MODE", "permissions of the semaphore" },
 	{ "msg_mode", CONFIG_T_MODE, CONFIG_DAEMON, FIELD(msg_mode), 0, 0777,
 	  "MODE", "permissions of the message queue" },
+	{ "metrics_names", CONFIG_T_METRICSNAMES, CONFIG_CLIENT | CONFIG_EXPORTER,
+	  FIELD(metrics_names), 0, 0, "NAMES",
+	  "network metrics named ipcmon_network_* (ipcmon) or node_network_* (node)" },
 	{ NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -82,6 +86,7 @@ void config_defaults(struct config *c)
 	c->shm_mode = 0644;
 	c->sem_mode = 0600;
 	c->msg_mode = 0666;
+	c->metrics_names = METRICS_NAMES_IPCMON;
 }
 
 key_t config_instance_key(const char *name)
@@ -459,6 +464,17 @@ int config_set(struct config *c, const struct config_key *k,
 
 	case CONFIG_T_INSTANCE:
 		return instance_set(c, value, err, errlen);
+
+	case CONFIG_T_METRICSNAMES:
+		if (strcmp(value, "ipcmon") == 0)
+			c->metrics_names = METRICS_NAMES_IPCMON;
+		else if (strcmp(value, "node") == 0)
+			c->metrics_names = METRICS_NAMES_NODE;
+		else {
+			snprintf(err, errlen, "bad metric names '%s' (want ipcmon or node)", value);
+			return -EINVAL;
+		}
+		return 0;
 	}
 	abort();
 }
@@ -603,6 +619,9 @@ void config_format(const struct config *c, const struct config_key *k,
 		break;
 	case CONFIG_T_FIFOFORMAT:
 		snprintf(buf, len, "%s", c->fifo_format == FIFO_FORMAT_JSON ? "json" : "text");
+		break;
+	case CONFIG_T_METRICSNAMES:
+		snprintf(buf, len, "%s", c->metrics_names == METRICS_NAMES_NODE ? "node" : "ipcmon");
 		break;
 	}
 }

@@ -38,10 +38,19 @@ enum fifo_format {
 	FIFO_FORMAT_JSON = 1,
 };
 
+/* The names of the network metrics (common/metrics.h): ipcmon_network_*
+ * or node_exporter's own node_network_*. */
+enum metrics_names {
+	METRICS_NAMES_IPCMON = 0,
+	METRICS_NAMES_NODE = 1,
+};
+
 /* Which program a key is offered to as a long option.  Every key is
- * accepted in the file by both, so one file serves daemon and client. */
+ * accepted in the file by all, so one file serves daemon, client and
+ * exporter. */
 #define CONFIG_DAEMON 0x1u
 #define CONFIG_CLIENT 0x2u
+#define CONFIG_EXPORTER 0x4u
 
 struct config {
 	/* names: what a client needs to reach the daemon */
@@ -66,6 +75,9 @@ struct config {
 	mode_t shm_mode;
 	mode_t sem_mode;
 	mode_t msg_mode;
+
+	/* metrics (ipcmonctl metrics, ipcmon-exporter) */
+	enum metrics_names metrics_names;
 };
 
 enum config_type {
@@ -79,12 +91,13 @@ enum config_type {
 	CONFIG_T_LOGLEVEL,
 	CONFIG_T_FIFOFORMAT,
 	CONFIG_T_INSTANCE, /* "" or [A-Za-z0-9][A-Za-z0-9_.-]* */
+	CONFIG_T_METRICSNAMES, /* "ipcmon" or "node" */
 };
 
 struct config_key {
 	const char *name;    /* file key; the long option is it with '-' for '_' */
 	enum config_type type;
-	unsigned scope;      /* CONFIG_DAEMON | CONFIG_CLIENT */
+	unsigned scope;      /* CONFIG_DAEMON | CONFIG_CLIENT | CONFIG_EXPORTER */
 	size_t offset;       /* into struct config */
 	size_t size;         /* of the field */
 	uint64_t min, max;   /* for numbers, durations (usec) and sizes */

@@ -17,10 +17,14 @@ common_libcommon_a_SOURCES = \
 	common/futex.h \
 	common/json.c \
 	common/json.h \
+	common/metrics.c \
+	common/metrics.h \
 	common/names.c \
 	common/names.h \
 	common/proto.c \
 	common/proto.h \
+	common/scrape.c \
+	common/scrape.h \
 	common/segment.c \
 	common/segment.h \
 	common/segview.c \
