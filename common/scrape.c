@@ -38,6 +38,7 @@ void scrape_instance_label(const char *shm_name, char *buf, size_t len)
 		return;
 	}
 	if (strncmp(name, RULE_PREFIX ".", sizeof(RULE_PREFIX)) == 0 &&
+	    name[sizeof(RULE_PREFIX)] &&
 	    config_instance_names(name + sizeof(RULE_PREFIX), &c, err, sizeof(err)) == 0) {
 		snprintf(buf, len, "%s", c.instance);
 		return;

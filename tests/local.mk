@@ -83,6 +83,11 @@ tests_check_json_SOURCES = tests/check_json.c
 tests_check_json_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_json_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_metrics
+tests_check_metrics_SOURCES = tests/check_metrics.c tests/testseg.c tests/testseg.h
+tests_check_metrics_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_metrics_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_answer
 tests_check_answer_SOURCES = tests/check_answer.c tests/testseg.c tests/testseg.h
 tests_check_answer_CFLAGS = $(CHECK_TEST_CFLAGS)
@@ -129,6 +134,7 @@ UNIT_TESTS = \
 	tests/check_event \
 	tests/check_fifolog \
 	tests/check_log \
+	tests/check_metrics \
 	tests/check_config \
 	tests/check_frame \
 	tests/check_linkdb \
