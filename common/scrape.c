@@ -6,10 +6,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "segview.h"
 
@@ -102,6 +104,29 @@ static int scan(struct sources *s, const char *dir)
 	return r;
 }
 
+/* A zombie answers kill(pid, 0) like a live process: until its parent
+ * reaps it (quickly under systemd, late under some container inits),
+ * /proc tells.  Unreadable (another user's process under
+ * ProtectProc=invisible): not known to be a zombie. */
+static bool zombie(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* "pid (comm) S ...": comm may hold ')' */
+	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
 /* The daemon that made the segment still runs: not stopped, and its pid
  * alive (EPERM: someone else's process, alive). */
 static bool daemon_alive(const struct segview *v)
@@ -110,7 +135,11 @@ static bool daemon_alive(const struct segview *v)
 
 	if (__atomic_load_n(&v->h->state, __ATOMIC_RELAXED) == SEG_STATE_STOPPED)
 		return false;
-	return pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH;
+	if (pid <= 0)
+		return true;
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return false;
+	return !zombie(pid);
 }
 
 /* Open and copy one segment: src->alive when it is a live daemon's,

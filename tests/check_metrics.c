@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,13 +335,14 @@ END_TEST
 
 /* ---- one scrape of real shm objects ---- */
 
-static char live[64], dead[64], other[64];
+static char live[64], dead[64], other[64], undead[64];
 
 static void unlink_all(void)
 {
 	shm_unlink(live);
 	shm_unlink(dead);
 	shm_unlink(other);
+	shm_unlink(undead);
 }
 
 /* An object holding a READY testseg segment of daemon pid. */
@@ -370,6 +372,20 @@ static pid_t dead_pid(void)
 	return pid;
 }
 
+/* A child that exited and is not reaped yet: kill(pid, 0) says alive. */
+static pid_t zombie_pid(void)
+{
+	pid_t pid = fork();
+	siginfo_t si;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	ck_assert_int_eq(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	ck_assert_int_eq(kill(pid, 0), 0);
+	return pid;
+}
+
 START_TEST(test_scrape)
 {
 	struct config c;
@@ -382,9 +398,11 @@ START_TEST(test_scrape)
 	snprintf(live, sizeof(live), "/ipc_shm.ckm-%d", (int)getpid());
 	snprintf(dead, sizeof(dead), "/ipc_shm.ckm-%d-dead", (int)getpid());
 	snprintf(other, sizeof(other), "/ckm-%d-mine", (int)getpid());
+	snprintf(undead, sizeof(undead), "/ipc_shm.ckm-%d-zombie", (int)getpid());
 	make_object(live, getpid());
 	make_object(dead, dead_pid());
 	make_object(other, getpid());
+	make_object(undead, zombie_pid());
 
 	/* the configured name (outside the rule) and every instance */
 	config_defaults(&c);
@@ -397,8 +415,10 @@ START_TEST(test_scrape)
 	ck_assert_ptr_nonnull(memmem(b.data, b.len, want, strlen(want)));
 	snprintf(want, sizeof(want), "\nipcmon_up{ipcmon_instance=\"ckm-%d-mine\"} 1\n", (int)getpid());
 	ck_assert_ptr_nonnull(memmem(b.data, b.len, want, strlen(want)));
-	/* the dead daemon's segment is not a daemon's */
+	/* the dead daemon's segment is not a daemon's, nor a zombie's */
 	snprintf(want, sizeof(want), "ipcmon_instance=\"ckm-%d-dead\"", (int)getpid());
+	ck_assert_ptr_null(memmem(b.data, b.len, want, strlen(want)));
+	snprintf(want, sizeof(want), "ipcmon_instance=\"ckm-%d-zombie\"", (int)getpid());
 	ck_assert_ptr_null(memmem(b.data, b.len, want, strlen(want)));
 	metrics_buf_free(&b);
 

@@ -159,6 +159,7 @@ INTEGRATION_TESTS = \
 	tests/client-8000.test \
 	tests/client-restart.test \
 	tests/client-follow.test \
+	tests/metrics.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
@@ -171,6 +172,7 @@ INTEGRATION_TESTS = \
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib.sh
 EXTRA_DIST += tests/client-lib.sh
+EXTRA_DIST += tests/metrics-lib.sh
 EXTRA_DIST += tests/nspawn.sh
 
 # Check's own summary line for each suite, after automake's.

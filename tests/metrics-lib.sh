@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: ISC
+# Copyright (c) 2026 The ipcmon authors
+# metrics-lib.sh - sourced by the metrics and exporter tests after
+# tests/lib.sh.
+
+EXPORTER=$abs_top_builddir/ipcmon-exporter
+# The test's own namespace has its own loopback: fixed ports are free.
+EXPORTER_ADDR=127.0.0.1:10464
+EXPORTER_PID=
+
+# mval FILE SERIES: the value of the sample SERIES ('name{labels}' as
+# written) in FILE, empty when there is none.
+mval() { awk -v k="$2" 'index($0, k " ") == 1 { print substr($0, length(k) + 2) }' "$1"; }
+
+# Only as `bg_ns CMD... &`: the job execs ip netns exec, which execs
+# CMD, so $! is CMD's pid.
+bg_ns() { exec ip netns exec "$T_NS" "$@"; }
+
+# exporter_start [OPTIONS...]: ipcmon-exporter in the namespace on
+# $EXPORTER_ADDR, with the test's configuration; returns once it answers.
+exporter_start() {
+	bg_ns "$EXPORTER" -c "$T_CONF" -l "$EXPORTER_ADDR" "$@" 2>>"$T_DIR/exporter.log" &
+	EXPORTER_PID=$!
+	at_teardown "kill -TERM $EXPORTER_PID 2>/dev/null"
+	wait_for "ipcmon-exporter to answer on $EXPORTER_ADDR" 10 \
+		ns curl -s -o /dev/null "http://$EXPORTER_ADDR/"
+}
+exporter_alive() { pid_alive "$EXPORTER_PID"; }
+
+# scrape FILE: GET /metrics into FILE; prints the HTTP status.
+scrape() { ns curl -s -o "$1" -w '%{http_code}' --max-time 20 "http://$EXPORTER_ADDR/metrics"; }
