@@ -160,6 +160,7 @@ INTEGRATION_TESTS = \
 	tests/client-restart.test \
 	tests/client-follow.test \
 	tests/metrics.test \
+	tests/exporter.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
@@ -172,7 +173,7 @@ INTEGRATION_TESTS = \
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib.sh
 EXTRA_DIST += tests/client-lib.sh
-EXTRA_DIST += tests/metrics-lib.sh
+EXTRA_DIST += tests/metrics-lib.sh tests/httpjunk.py
 EXTRA_DIST += tests/nspawn.sh
 
 # Check's own summary line for each suite, after automake's.
