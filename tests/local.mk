@@ -161,6 +161,7 @@ INTEGRATION_TESTS = \
 	tests/client-follow.test \
 	tests/metrics.test \
 	tests/exporter.test \
+	tests/exporter-prometheus.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
