@@ -6,10 +6,14 @@
 systemdsystemunit_DATA = \
 	systemd/ipcmond.service \
 	systemd/ipcmond@.service \
+	systemd/ipcmon-exporter.service \
+	systemd/ipcmon-exporter.socket \
 	$(NULL)
 EXTRA_DIST += \
 	systemd/ipcmond.service.in \
 	systemd/ipcmond@.service.in \
+	systemd/ipcmon-exporter.service.in \
+	systemd/ipcmon-exporter.socket.in \
 	systemd/sandbox.in \
 	$(NULL)
 CLEANFILES += $(systemdsystemunit_DATA)
@@ -21,3 +25,12 @@ systemd/ipcmond.service: $(srcdir)/systemd/ipcmond.service.in $(srcdir)/systemd/
 systemd/ipcmond@.service: $(srcdir)/systemd/ipcmond@.service.in $(srcdir)/systemd/sandbox.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) systemd && \
 	$(edit) $(srcdir)/systemd/ipcmond@.service.in >$@.tmp && mv $@.tmp $@
+
+# The exporter's units have their own sandbox (not sandbox.in).
+systemd/ipcmon-exporter.service: $(srcdir)/systemd/ipcmon-exporter.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) systemd && \
+	$(edit) $(srcdir)/systemd/ipcmon-exporter.service.in >$@.tmp && mv $@.tmp $@
+
+systemd/ipcmon-exporter.socket: $(srcdir)/systemd/ipcmon-exporter.socket.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) systemd && \
+	$(edit) $(srcdir)/systemd/ipcmon-exporter.socket.in >$@.tmp && mv $@.tmp $@

@@ -169,6 +169,7 @@ INTEGRATION_TESTS = \
 	tests/systemd-options.test \
 	tests/systemd-service.test \
 	tests/systemd-instance.test \
+	tests/systemd-exporter.test \
 	$(NULL)
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)

@@ -130,7 +130,7 @@ ns_boot() {
 			fail "cannot copy the installed files into the container"
 		# A --prefix'ed unit directory is not one systemd reads: link there.
 		if ! in_ct systemd-analyze unit-paths | grep -qx "$CT_UNITDIR"; then
-			in_ct sh -c "cp '$CT_UNITDIR'/ipcmond*.service /etc/systemd/system/" ||
+			in_ct sh -c "cp '$CT_UNITDIR'/ipcmon*.service '$CT_UNITDIR'/ipcmon*.socket /etc/systemd/system/" ||
 				fail "cannot copy the units to /etc/systemd/system"
 		fi
 		ns_sanitizer_dropins
@@ -144,7 +144,7 @@ ns_boot() {
 # sandbox as it is and checks for leaks in the host-side tests only.
 ns_sanitizer_dropins() {
 	grep -q '^SAN_CFLAGS = .*-fsanitize' "$abs_top_builddir/Makefile" || return 0
-	in_ct sh -c 'for u in ipcmond.service ipcmond@.service; do
+	in_ct sh -c 'for u in ipcmond.service ipcmond@.service ipcmon-exporter.service; do
 		mkdir -p /run/systemd/system/$u.d &&
 		printf "[Service]\nEnvironment=ASAN_OPTIONS=detect_leaks=0\n" \
 			>/run/systemd/system/$u.d/sanitizers.conf || exit 1
