@@ -11,6 +11,7 @@ bench_linkdb_bench_LDADD = $(IPCMOND_LIBS)
 BENCH_PROGS = \
 	bench/collector.sh \
 	bench/query.sh \
+	bench/scrape.sh \
 	$(NULL)
 EXTRA_DIST += $(BENCH_PROGS)
 
@@ -18,4 +19,5 @@ bench: all $(check_PROGRAMS)
 	bench/linkdb-bench
 	$(BASH) $(srcdir)/bench/query.sh $(abs_top_builddir)
 	$(BASH) $(srcdir)/bench/collector.sh $(abs_top_builddir)
+	$(BASH) $(srcdir)/bench/scrape.sh $(abs_top_builddir)
 .PHONY: bench

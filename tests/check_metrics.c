@@ -166,6 +166,23 @@ START_TEST(test_render_shape_and_instances)
 }
 END_TEST
 
+/* Thousands of links of a labelled instance: the labels of each are
+ * copied within a buffer that grows meanwhile. */
+START_TEST(test_many_links)
+{
+	struct seg_header *a = testseg_make(4000, 0, 16, NULL);
+	struct seg_snapshot sa = snap_of(a);
+	struct metrics_source src[] = { { "a-rather-long-instance-name-to-move-buffers", &sa } };
+	char *t = render(src, 1, METRICS_NAMES_IPCMON);
+
+	ck_assert_uint_eq(count(t, "\nipcmon_network_mtu_bytes{ipcmon_instance="
+				"\"a-rather-long-instance-name-to-move-buffers\",device=\"if"), 4000);
+	ck_assert_ptr_nonnull(strstr(t, "device=\"if3999\"} 5499\n"));
+	free(t);
+	free(a);
+}
+END_TEST
+
 START_TEST(test_node_names)
 {
 	struct seg_header *a = testseg_make(2, 0, 16, NULL);
@@ -450,6 +467,7 @@ static Suite *metrics_suite(void)
 
 	tcase_add_test(tc, test_label_value);
 	tcase_add_test(tc, test_render_shape_and_instances);
+	tcase_add_test(tc, test_many_links);
 	tcase_add_test(tc, test_node_names);
 	tcase_add_test(tc, test_event_counters);
 	tcase_add_test(tc, test_deleted_link_gone);
