@@ -5,7 +5,8 @@
 # node_exporter (Debian's prometheus-node-exporter, netdev and netclass
 # collectors only), both on the same namespace and links in the same run
 # (root).  At 100, 2000 and 8000 links: median scrape time (curl's
-# time_total over SCRAPES scrapes, uncompressed, keep-alive off) and
+# time_total over SCRAPES scrapes of ipcmon-exporter and NODE_SCRAPES of
+# node_exporter, uncompressed, keep-alive off) and
 # response size of each, and the ratio ipcmon / node_exporter (target at
 # 8000 links: at most 0.1).  Then the daemon's CPU (parent and
 # collector, /proc/PID/schedstat) over SECS seconds with no scrape and
@@ -23,18 +24,19 @@ command -v "$NODE_EXPORTER" >/dev/null || skip "needs $NODE_EXPORTER (Debian pac
 command -v curl >/dev/null || skip "needs curl"
 T_NAME=bench-scrape
 SCRAPES=${SCRAPES:-15}
+NODE_SCRAPES=${NODE_SCRAPES:-5} # about 20 s each at 8000 links
 SECS=${SECS:-5}
 NODE_ADDR=127.0.0.1:9100
 t_init
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-cpu_ns() { awk '{s += $1} END {print s}' "${@/%//schedstat}"; }
+cpu_ns() { awk '{s += $1} END {printf "%d\n", s}' "${@/%//schedstat}"; }
 
-# time_scrape ADDR: SCRAPES scrapes; sets MS (median, ms) and BYTES.
+# time_scrape ADDR N: N scrapes; sets MS (median, ms) and BYTES.
 time_scrape() {
 	local i out
 	: >"$T_DIR/times"
-	for i in $(seq "$SCRAPES"); do
+	for i in $(seq "$2"); do
 		out=$(ns curl -s -o /dev/null -H 'Connection: close' -w '%{http_code} %{time_total} %{size_download}' \
 			--max-time 60 "http://$1/metrics") || fail "scrape of $1 failed"
 		[ "${out%% *}" = 200 ] || fail "scrape of $1: status ${out%% *}"
@@ -67,8 +69,8 @@ for want in 100 2000 8000; do
 	counted() { scrape "$T_DIR/m" >/dev/null &&
 		[ "$(mval "$T_DIR/m" "ipcmon_network_links{ipcmon_instance=\"${T_SHM#/}\"}")" = "$n" ]; }
 	wait_for "the exporter to count $n links" 120 counted
-	time_scrape "$EXPORTER_ADDR"; ims=$MS ibytes=$BYTES
-	time_scrape "$NODE_ADDR"; nms=$MS nbytes=$BYTES
+	time_scrape "$EXPORTER_ADDR" "$SCRAPES"; ims=$MS ibytes=$BYTES
+	time_scrape "$NODE_ADDR" "$NODE_SCRAPES"; nms=$MS nbytes=$BYTES
 	printf '%-7s %9s ms %9s ms %8.3f   %12s %12s\n' "$n" "$ims" "$nms" \
 		"$(echo "$ims / $nms" | bc -l)" "$ibytes" "$nbytes"
 done

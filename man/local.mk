@@ -4,7 +4,7 @@
 # (Makefile.am).
 man1_MANS = man/ipcmonctl.1
 man5_MANS = man/ipcmond.conf.5
-man8_MANS = man/ipcmond.8
+man8_MANS = man/ipcmond.8 man/ipcmon-exporter.8
 doc_DATA = doc/ipcmond.conf
 EDITED = $(man1_MANS) $(man5_MANS) $(man8_MANS) $(doc_DATA)
 EXTRA_DIST += $(EDITED:=.in)
@@ -16,6 +16,7 @@ $(EDITED): Makefile
 man/ipcmonctl.1: $(srcdir)/man/ipcmonctl.1.in
 man/ipcmond.conf.5: $(srcdir)/man/ipcmond.conf.5.in
 man/ipcmond.8: $(srcdir)/man/ipcmond.8.in
+man/ipcmon-exporter.8: $(srcdir)/man/ipcmon-exporter.8.in
 doc/ipcmond.conf: $(srcdir)/doc/ipcmond.conf.in
 
 # The sample also goes to sysconfdir when nothing is there yet; it is
