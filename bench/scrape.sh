@@ -30,7 +30,7 @@ NODE_ADDR=127.0.0.1:9100
 t_init
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-cpu_ns() { awk '{s += $1} END {printf "%d\n", s}' "${@/%//schedstat}"; }
+cpu_ns() { awk '{s += $1} END {printf "%.0f\n", s}' "${@/%//schedstat}"; }
 
 # time_scrape ADDR N: N scrapes; sets MS (median, ms) and BYTES.
 time_scrape() {

@@ -157,9 +157,12 @@ static bool grow(struct metrics_buf *b, size_t need)
 		return false;
 	if (b->len + need <= b->cap)
 		return true;
-	cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + need)
-		cap *= 2;
+	/* Doubling, or at once what is asked for (the reservation for a
+	 * whole scrape: no more, so that it stays below malloc's mmap
+	 * threshold and freed pages are reused). */
+	cap = b->cap ? 2 * b->cap : 4096;
+	if (cap < b->len + need)
+		cap = b->len + need;
 	p = realloc(b->data, cap);
 	if (!p) {
 		b->error = -ENOMEM;

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,10 +14,59 @@
 #include "metrics.h"
 #include "scrape.h"
 
+/* A rendered text, lent to libmicrohttpd until the answer is sent, then
+ * kept for the next scrape (up to HTTP_THREADS of them): its pages stay
+ * mapped, and a scrape of 8000 links does not fault in 18 MB anew. */
+struct text {
+	struct http *h;
+	struct metrics_buf b;
+};
+
 struct http {
 	struct MHD_Daemon *d;
 	struct scrape_opts opts;
+	pthread_mutex_t lock;
+	struct text *spare[HTTP_THREADS];
+	size_t nspare;
 };
+
+static struct text *text_get(struct http *h)
+{
+	struct text *t = NULL;
+
+	pthread_mutex_lock(&h->lock);
+	if (h->nspare)
+		t = h->spare[--h->nspare];
+	pthread_mutex_unlock(&h->lock);
+	if (!t) {
+		t = calloc(1, sizeof(*t));
+		if (t)
+			t->h = h;
+	}
+	if (t) {
+		t->b.len = 0;
+		t->b.error = 0;
+	}
+	return t;
+}
+
+/* libmicrohttpd is done with the text (MHD_ContentReaderFreeCallback). */
+static void text_put(void *cls)
+{
+	struct text *t = cls;
+	struct http *h = t->h;
+
+	pthread_mutex_lock(&h->lock);
+	if (h->nspare < HTTP_THREADS) {
+		h->spare[h->nspare++] = t;
+		t = NULL;
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (t) {
+		metrics_buf_free(&t->b);
+		free(t);
+	}
+}
 
 /* A response of a static text (MHD copies nothing: the text is ours). */
 static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status,
@@ -39,13 +89,17 @@ static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status,
 
 static enum MHD_Result reply_metrics(struct http *h, struct MHD_Connection *c)
 {
-	struct metrics_buf b = { 0 };
+	struct text *t = text_get(h);
 	struct MHD_Response *r;
 	enum MHD_Result ret;
-	int err = scrape_run(&h->opts, &b, NULL);
+	int err;
 
+	if (!t)
+		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				  "out of memory while rendering the metrics\n");
+	err = scrape_run(&h->opts, &t->b, NULL);
 	if (err == -ENOENT) {
-		metrics_buf_free(&b);
+		text_put(t);
 		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 				  h->opts.scan ?
 				  "no ipcmond is running: no segment under the configured "
@@ -53,15 +107,15 @@ static enum MHD_Result reply_metrics(struct http *h, struct MHD_Connection *c)
 				  "no ipcmond is running: no segment under the configured "
 				  "shm_name\n");
 	}
-	if (err < 0 || !b.len) {
-		metrics_buf_free(&b);
+	if (err < 0 || !t->b.len) {
+		text_put(t);
 		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				  "out of memory while rendering the metrics\n");
 	}
-	/* MHD frees the text with free() once the response is sent. */
-	r = MHD_create_response_from_buffer(b.len, b.data, MHD_RESPMEM_MUST_FREE);
+	r = MHD_create_response_from_buffer_with_free_callback_cls(t->b.len, t->b.data,
+								   text_put, t);
 	if (!r) {
-		metrics_buf_free(&b);
+		text_put(t);
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, METRICS_CONTENT_TYPE);
@@ -116,6 +170,7 @@ struct http *http_start(int listen_fd, const struct config *cfg, bool scan)
 	}
 	h->opts.cfg = cfg;
 	h->opts.scan = scan;
+	pthread_mutex_init(&h->lock, NULL);
 	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL,
 				0, NULL, NULL, handle, h,
 				MHD_OPTION_LISTEN_SOCKET, listen_fd,
@@ -138,5 +193,10 @@ void http_stop(struct http *h)
 	if (!h)
 		return;
 	MHD_stop_daemon(h->d);
+	for (size_t i = 0; i < h->nspare; i++) {
+		metrics_buf_free(&h->spare[i]->b);
+		free(h->spare[i]);
+	}
+	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
