@@ -175,6 +175,8 @@ static bool grow(struct metrics_buf *b, size_t need)
 
 static inline void put(struct metrics_buf *b, const char *s, size_t n)
 {
+	if (!n)
+		return; /* memcpy with a NULL data is undefined, even of 0 bytes */
 	if (b->len + n > b->cap && !grow(b, n))
 		return;
 	memcpy(b->data + b->len, s, n);

@@ -159,10 +159,14 @@ int segview_snapshot(struct segview *v, struct seg_snapshot *s)
 		if (fit((void **)&s->links, &s->links_cap, s->hdr.links.count, sizeof(*s->links)) < 0 ||
 		    fit((void **)&s->addrs, &s->addrs_cap, s->hdr.addrs.count, sizeof(*s->addrs)) < 0)
 			return -ENOMEM;
-		memcpy(s->links, base + s->hdr.links.offset,
-		       (size_t)s->hdr.links.count * sizeof(*s->links));
-		memcpy(s->addrs, base + s->hdr.addrs.offset,
-		       (size_t)s->hdr.addrs.count * sizeof(*s->addrs));
+		/* (An empty table leaves its array NULL: memcpy must not see
+		 * it, even for 0 bytes.) */
+		if (s->hdr.links.count)
+			memcpy(s->links, base + s->hdr.links.offset,
+			       (size_t)s->hdr.links.count * sizeof(*s->links));
+		if (s->hdr.addrs.count)
+			memcpy(s->addrs, base + s->hdr.addrs.offset,
+			       (size_t)s->hdr.addrs.count * sizeof(*s->addrs));
 		if (!seg_read_retry(v->h, begin))
 			return 0;
 busy:

@@ -352,21 +352,23 @@ END_TEST
 
 /* ---- one scrape of real shm objects ---- */
 
-static char live[64], dead[64], other[64], undead[64];
+static char live[64], dead[64], other[64], undead[64], empty[64];
 
 static void unlink_all(void)
 {
+	shm_unlink(empty);
 	shm_unlink(live);
 	shm_unlink(dead);
 	shm_unlink(other);
 	shm_unlink(undead);
 }
 
-/* An object holding a READY testseg segment of daemon pid. */
-static void make_object(const char *name, pid_t pid)
+/* An object holding a READY testseg segment of daemon pid, with nlinks
+ * links (one address each). */
+static void make_object_n(const char *name, pid_t pid, uint32_t nlinks)
 {
 	size_t size;
-	struct seg_header *h = testseg_make(2, 1, 16, &size);
+	struct seg_header *h = testseg_make(nlinks, 1, 16, &size);
 	int fd;
 
 	h->daemon_pid = pid;
@@ -376,6 +378,11 @@ static void make_object(const char *name, pid_t pid)
 	ck_assert_int_eq(write(fd, h, size), (ssize_t)size);
 	close(fd);
 	free(h);
+}
+
+static void make_object(const char *name, pid_t pid)
+{
+	make_object_n(name, pid, 2);
 }
 
 static pid_t dead_pid(void)
@@ -420,6 +427,9 @@ START_TEST(test_scrape)
 	make_object(dead, dead_pid());
 	make_object(other, getpid());
 	make_object(undead, zombie_pid());
+	/* a daemon before its first dump: no link, no address */
+	snprintf(empty, sizeof(empty), "/ipc_shm.ckm-%d-empty", (int)getpid());
+	make_object_n(empty, getpid(), 0);
 
 	/* the configured name (outside the rule) and every instance */
 	config_defaults(&c);
@@ -431,6 +441,9 @@ START_TEST(test_scrape)
 	snprintf(want, sizeof(want), "\nipcmon_up{ipcmon_instance=\"ckm-%d\"} 1\n", (int)getpid());
 	ck_assert_ptr_nonnull(memmem(b.data, b.len, want, strlen(want)));
 	snprintf(want, sizeof(want), "\nipcmon_up{ipcmon_instance=\"ckm-%d-mine\"} 1\n", (int)getpid());
+	ck_assert_ptr_nonnull(memmem(b.data, b.len, want, strlen(want)));
+	snprintf(want, sizeof(want), "\nipcmon_network_links{ipcmon_instance=\"ckm-%d-empty\"} 0\n",
+		 (int)getpid());
 	ck_assert_ptr_nonnull(memmem(b.data, b.len, want, strlen(want)));
 	/* the dead daemon's segment is not a daemon's, nor a zombie's */
 	snprintf(want, sizeof(want), "ipcmon_instance=\"ckm-%d-dead\"", (int)getpid());

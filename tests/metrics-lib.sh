@@ -18,8 +18,9 @@ bg_ns() { exec ip netns exec "$T_NS" "$@"; }
 
 # exporter_start [OPTIONS...]: ipcmon-exporter in the namespace on
 # $EXPORTER_ADDR, with the test's configuration; returns once it answers.
+# Its stderr goes to the daemon's log, which a failing test shows.
 exporter_start() {
-	bg_ns "$EXPORTER" -c "$T_CONF" -l "$EXPORTER_ADDR" "$@" 2>>"$T_DIR/exporter.log" &
+	bg_ns "$EXPORTER" -c "$T_CONF" -l "$EXPORTER_ADDR" "$@" 2>>"$T_DIR/daemon.log" &
 	EXPORTER_PID=$!
 	at_teardown "kill -TERM $EXPORTER_PID 2>/dev/null"
 	wait_for "ipcmon-exporter to answer on $EXPORTER_ADDR" 10 \
@@ -29,3 +30,15 @@ exporter_alive() { pid_alive "$EXPORTER_PID"; }
 
 # scrape FILE: GET /metrics into FILE; prints the HTTP status.
 scrape() { ns curl -s -o "$1" -w '%{http_code}' --max-time 20 "http://$EXPORTER_ADDR/metrics"; }
+
+# exporter_stop: SIGTERM, wait until it exited, and fail on what a
+# sanitizer build reported in its log (leaks show at exit).
+exporter_stop() {
+	local reports
+	exporter_alive || fail "ipcmon-exporter (pid $EXPORTER_PID) died before it was stopped"
+	kill -TERM "$EXPORTER_PID"
+	wait_for "ipcmon-exporter to exit after SIGTERM" 10 eval '! exporter_alive'
+	reports=$(grep -E 'ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:' \
+		"$T_DIR/daemon.log" | head -n 5)
+	[ -z "$reports" ] || fail "sanitizer reports from ipcmon-exporter: $reports"
+}
