@@ -153,6 +153,7 @@ INTEGRATION_TESTS = \
 	tests/client-8000.test \
 	tests/client-restart.test \
 	tests/client-follow.test \
+	tests/client-abi.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
