@@ -33,6 +33,11 @@ tests_check_frame_SOURCES = tests/check_frame.c
 tests_check_frame_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_frame_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_lockfile
+tests_check_lockfile_SOURCES = tests/check_lockfile.c
+tests_check_lockfile_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_lockfile_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_names
 tests_check_names_SOURCES = tests/check_names.c
 tests_check_names_CFLAGS = $(CHECK_TEST_CFLAGS)
@@ -109,6 +114,7 @@ UNIT_TESTS = \
 	tests/check_config \
 	tests/check_frame \
 	tests/check_linkdb \
+	tests/check_lockfile \
 	tests/check_names \
 	tests/check_segment \
 	tests/check_segmap \
