@@ -136,6 +136,7 @@ INTEGRATION_TESTS = \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
+	tests/locks.test \
 	tests/systemd-units.test \
 	tests/systemd-options.test \
 	tests/systemd-service.test \
