@@ -137,6 +137,7 @@ INTEGRATION_TESTS = \
 	tests/options.test \
 	tests/lifecycle.test \
 	tests/locks.test \
+	tests/install.test \
 	tests/systemd-units.test \
 	tests/systemd-options.test \
 	tests/systemd-service.test \
