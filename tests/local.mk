@@ -138,6 +138,7 @@ INTEGRATION_TESTS = \
 	tests/lifecycle.test \
 	tests/locks.test \
 	tests/install.test \
+	tests/package.test \
 	tests/systemd-units.test \
 	tests/systemd-options.test \
 	tests/systemd-service.test \
