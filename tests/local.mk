@@ -139,6 +139,7 @@ INTEGRATION_TESTS = \
 	tests/locks.test \
 	tests/install.test \
 	tests/package.test \
+	tests/licence.test \
 	tests/systemd-units.test \
 	tests/systemd-options.test \
 	tests/systemd-service.test \
