@@ -121,7 +121,11 @@ UNIT_TESTS = \
 	tests/check_sysstat \
 	$(NULL)
 
+# Longest first: make check runs them in this order, two at a time, so
+# the package build overlaps the rest instead of ending the run.
 INTEGRATION_TESTS = \
+	tests/package.test \
+	tests/install.test \
 	tests/man.test \
 	$(COLLECTOR_TESTS) \
 	tests/supervisor.test \
@@ -137,8 +141,6 @@ INTEGRATION_TESTS = \
 	tests/options.test \
 	tests/lifecycle.test \
 	tests/locks.test \
-	tests/install.test \
-	tests/package.test \
 	tests/licence.test \
 	tests/systemd-units.test \
 	tests/systemd-options.test \
