@@ -14,6 +14,7 @@
 #include "config.h"
 #include "proto.h"
 #include "segment.h"
+#include "segview.h"
 
 /* Exit statuses, documented in ipcmonctl(1). */
 enum {
@@ -60,24 +61,24 @@ int ctl_query(struct ctl *ctl, struct proto_request *rq, struct proto_asm *a);
 int ctl_query_ex(struct ctl *ctl, struct proto_request *rq, struct proto_asm *a,
 		 bool print_errors);
 
-/* A read-only view of the segment's header, to wait on its generation. */
+/* The segment, read without the daemon (common/segview.h). */
 struct watch {
-	const struct seg_header *h;
-	size_t mapped;
-	const char *name;
-	dev_t dev;                 /* the shm object mapped, to notice */
-	ino_t ino;                 /* that a new daemon made another */
+	struct segview v;
 };
 
-/* Map the segment read-only.  Returns 0 or -errno (message printed). */
+/* Map the segment read-only and check that its daemon lives.  Returns
+ * EXIT_OK, or EXIT_UNREACHABLE / EXIT_FAIL with a message printed (no
+ * segment, no permission, another ABI). */
 int watch_open(struct ctl *ctl, struct watch *w);
 uint32_t watch_generation(const struct watch *w);
+uint32_t watch_state(const struct watch *w); /* enum seg_state */
+/* The first dump is in: the tables are the kernel's. */
+bool watch_ready(const struct watch *w);
 /* Sleep until the generation differs from seen, at most until deadline
  * (CLOCK_MONOTONIC usec; 0: no deadline).  Once a second of sleep it also
  * checks that the daemon is still there: its segment still under its
- * name and its pid alive (a daemon that stopped or was killed never bumps
- * the generation again).  Returns 0, -ETIMEDOUT, or -ESTALE when the
- * daemon went away. */
+ * name and its pid alive.  Returns 0, -ETIMEDOUT, or -ESTALE when the
+ * daemon went away (or stopped cleanly). */
 int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline);
 /* After -ESTALE: wait up to a few seconds (not past deadline, 0: none)
  * for a successor (a restart) and map its segment; forgets the old
@@ -85,9 +86,10 @@ int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline);
 int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline);
 void watch_close(struct watch *w);
 
-uint64_t ctl_now_usec(void); /* CLOCK_MONOTONIC */
-/* "2026-11-21T10:00:00.123456Z"; buf needs 32 bytes. */
-void ctl_format_time(int64_t usec, char *buf, size_t len);
+/* What to try when the daemon cannot be reached: names the unit of the
+ * instance ("try 'systemctl status ipcmond@blue'"). */
+const char *ctl_hint(const struct ctl *ctl);
+
 /* Parse "5", "1.5", "250ms", "2min", "infinity" (UINT64_MAX). */
 int ctl_parse_timeout(const char *s, uint64_t *ret);
 

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "event.h"
 #include "json.h"
 #include "names.h"
+#include "usec.h"
 
 static void json_time(struct json *j, const char *key, int64_t usec)
 {
@@ -19,7 +21,7 @@ static void json_time(struct json *j, const char *key, int64_t usec)
 		json_null(j, key);
 		return;
 	}
-	ctl_format_time(usec, buf, sizeof(buf));
+	usec_format_iso(usec, buf, sizeof(buf));
 	json_str(j, key, buf);
 }
 
@@ -178,51 +180,20 @@ static void status(const struct proto_status *st)
 	putchar('\n');
 }
 
+/* Exactly the FIFO's JSON line (common/event.h). */
 static void event(const struct seg_event *ev)
 {
-	const char *type = names_event_type(ev->type);
-	struct json j;
+	char line[EVENT_LINE_MAX + 1];
 
-	json_init(&j, stdout);
-	json_object_begin(&j, NULL);
-	json_uint(&j, "seq", ev->seq);
-	json_time(&j, "time", ev->time_usec);
-	if (type)
-		json_str(&j, "type", type);
-	else
-		json_uint(&j, "type", ev->type);
-	json_int(&j, "ifindex", ev->ifindex);
-	json_strn(&j, "ifname", ev->ifname, sizeof(ev->ifname));
-	if (ev->type == SEG_EV_ADDR_NEW || ev->type == SEG_EV_ADDR_DEL) {
-		const char *fam = names_family(ev->family);
-
-		json_str(&j, "family", fam ? fam : "?");
-		json_ip(&j, "local", ev->family, ev->addr);
-		json_uint(&j, "prefixlen", ev->prefixlen);
-	}
-	if (ev->type == SEG_EV_LINK_CHANGE) {
-		static const struct { uint32_t bit; const char *name; } ch[] = {
-			{ SEG_CH_NAME, "ifname" }, { SEG_CH_FLAGS, "flags" },
-			{ SEG_CH_OPERSTATE, "operstate" }, { SEG_CH_CARRIER, "carrier" },
-			{ SEG_CH_MTU, "mtu" }, { SEG_CH_ADDRESS, "address" },
-			{ SEG_CH_MASTER, "master" }, { SEG_CH_OTHER, "other" },
-		};
-
-		json_array_begin(&j, "changed");
-		for (size_t i = 0; i < sizeof(ch) / sizeof(ch[0]); i++)
-			if (ev->changed & ch[i].bit)
-				json_str(&j, NULL, ch[i].name);
-		json_array_end(&j);
-	}
-	json_strn(&j, "text", ev->text, sizeof(ev->text));
-	json_object_end(&j);
-	putchar('\n');
+	fwrite(line, 1, event_line(line, sizeof(line), FIFO_FORMAT_JSON, ev), stdout);
 }
 
 static void events_lost(uint64_t from, uint64_t to)
 {
-	printf("{\"type\":\"lost\",\"from_seq\":%llu,\"to_seq\":%llu}\n",
-	       (unsigned long long)from, (unsigned long long)to);
+	char line[EVENT_LINE_MAX + 1];
+
+	fwrite(line, 1, event_lost_line(line, sizeof(line), FIFO_FORMAT_JSON, 0, from, to),
+	       stdout);
 }
 
 static void ping(const struct proto_ping *p, uint64_t rtt_usec)

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 The ipcmon authors
  */
 /* output_text.c - tables and lines for people: aligned columns with a
- * header, no colour, names with unprintable bytes shown as \xNN. */
+ * header, no colour, names escaped as in every other place (escape.h). */
 #include "ctl.h"
 
 #include <arpa/inet.h>
@@ -13,7 +13,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "escape.h"
+#include "event.h"
 #include "names.h"
+#include "usec.h"
 
 #define TABLE_COLS 8
 
@@ -94,24 +97,17 @@ static char *fmt(const char *f, ...)
 	return s ? s : strdup("?");
 }
 
-/* An interface name for a terminal: bytes that are not printable ASCII
- * (or valid as-is) shown as \xNN so names cannot play tricks on it. */
+/* A name for a terminal, escaped as everywhere else (escape_text: UTF-8
+ * as it is, other bytes that could play tricks on it as \xNN); the
+ * caller frees it. */
 static char *safe_name(const char *name, size_t max)
 {
 	size_t n = strnlen(name, max);
-	char *s = malloc(4 * n + 1), *p = s;
+	char *s = malloc(4 * n + 1);
 
 	if (!s)
 		return strdup("?");
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			*p++ = (char)c;
-		else
-			p += sprintf(p, "\\x%02x", c);
-	}
-	*p = '\0';
+	s[escape_text(s, 4 * n, name, n, NULL)] = '\0';
 	return s;
 }
 
@@ -228,7 +224,7 @@ static void show(const struct link_view *v)
 	if (l->master)
 		printf("    master ifindex %d\n", l->master);
 	if (l->last_change_usec > 0)
-		ctl_format_time(l->last_change_usec, when, sizeof(when));
+		usec_format_iso(l->last_change_usec, when, sizeof(when));
 	else
 		strcpy(when, "-");
 	printf("    carrier %s, %" PRIu64 " changes, last change %s\n",
@@ -297,7 +293,7 @@ static void status(const struct proto_status *st)
 	printf("%-20s %u\n", "Addresses:", st->addrs);
 	printf("%-20s %" PRIu64 "\n", "Events:", st->events_total);
 	if (st->last_event_usec > 0)
-		ctl_format_time(st->last_event_usec, when, sizeof(when));
+		usec_format_iso(st->last_event_usec, when, sizeof(when));
 	else
 		strcpy(when, "-");
 	printf("%-20s %s\n", "Last event:", when);
@@ -309,23 +305,20 @@ static void status(const struct proto_status *st)
 	printf("%-20s %" PRIu64 "\n", "Bad requests:", st->bad_requests);
 }
 
+/* Exactly the FIFO's text line (common/event.h). */
 static void event(const struct seg_event *ev)
 {
-	const char *type = names_event_type(ev->type);
-	char when[40], *name = safe_name(ev->ifname, sizeof(ev->ifname));
-	char *text = safe_name(ev->text, sizeof(ev->text));
+	char line[EVENT_LINE_MAX + 1];
 
-	ctl_format_time(ev->time_usec, when, sizeof(when));
-	printf("%s %8" PRIu64 " %-11s %3d %s%s%s\n", when, ev->seq, type ? type : "?",
-	       ev->ifindex, name, text[0] ? ": " : "", text);
-	free(name);
-	free(text);
+	fwrite(line, 1, event_line(line, sizeof(line), FIFO_FORMAT_TEXT, ev), stdout);
 }
 
 static void events_lost(uint64_t from, uint64_t to)
 {
-	printf("-- events %" PRIu64 " to %" PRIu64 " were overwritten before we read them --\n",
-	       from, to);
+	char line[EVENT_LINE_MAX + 1];
+
+	fwrite(line, 1, event_lost_line(line, sizeof(line), FIFO_FORMAT_TEXT, 0, from, to),
+	       stdout);
 }
 
 static void ping(const struct proto_ping *p, uint64_t rtt_usec)

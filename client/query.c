@@ -47,7 +47,14 @@ static void deadline_disarm(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
-static const char *hint = "is ipcmond running? try 'systemctl status ipcmond'";
+const char *ctl_hint(const struct ctl *ctl)
+{
+	static char buf[CONFIG_INSTANCE_MAX + 64];
+
+	snprintf(buf, sizeof(buf), "is ipcmond running? try 'systemctl status ipcmond%s%s'",
+		 ctl->cfg.instance[0] ? "@" : "", ctl->cfg.instance);
+	return buf;
+}
 
 static int connect_queue(struct ctl *ctl)
 {
@@ -59,11 +66,11 @@ static int connect_queue(struct ctl *ctl)
 	if (ctl->qid < 0) {
 		if (errno == ENOENT)
 			warnx("cannot reach ipcmond: no message queue with key 0x%x (%s)",
-			      (unsigned)ctl->cfg.msg_key, hint);
+			      (unsigned)ctl->cfg.msg_key, ctl_hint(ctl));
 		else
 			warnx("cannot reach ipcmond: message queue with key 0x%x: %s (%s)",
 			      (unsigned)ctl->cfg.msg_key, strerror(errno),
-			      errno == EACCES ? "ask for the group that may query it" : hint);
+			      errno == EACCES ? "ask for the group that may query it" : ctl_hint(ctl));
 		return EXIT_UNREACHABLE;
 	}
 	/* Ids differ from those of an earlier process with our pid, whose
@@ -79,7 +86,7 @@ static int connect_queue(struct ctl *ctl)
 static int timed_out(struct ctl *ctl, const char *what)
 {
 	warnx("cannot reach ipcmond: no %s on message queue 0x%x within %.1fs (%s)",
-	      what, (unsigned)ctl->cfg.msg_key, (double)ctl->timeout_usec / 1e6, hint);
+	      what, (unsigned)ctl->cfg.msg_key, (double)ctl->timeout_usec / 1e6, ctl_hint(ctl));
 	return EXIT_UNREACHABLE;
 }
 
@@ -114,7 +121,7 @@ int ctl_query_ex(struct ctl *ctl, struct proto_request *rq, struct proto_asm *a,
 		if (errno == EINTR)
 			return timed_out(ctl, "room for a request");
 		warnx("cannot reach ipcmond: sending to message queue 0x%x: %s (%s)",
-		      (unsigned)ctl->cfg.msg_key, strerror(errno), hint);
+		      (unsigned)ctl->cfg.msg_key, strerror(errno), ctl_hint(ctl));
 		return EXIT_UNREACHABLE;
 	}
 	for (;;) {
@@ -126,7 +133,7 @@ int ctl_query_ex(struct ctl *ctl, struct proto_request *rq, struct proto_asm *a,
 			if (errno == EINTR)
 				return timed_out(ctl, a->received ? "complete answer" : "answer");
 			warnx("cannot reach ipcmond: receiving from message queue 0x%x: %s (%s)",
-			      (unsigned)ctl->cfg.msg_key, strerror(errno), hint);
+			      (unsigned)ctl->cfg.msg_key, strerror(errno), ctl_hint(ctl));
 			return EXIT_UNREACHABLE;
 		}
 		r = proto_unpack_reply(&ctl->msg, (size_t)n, &rp, &payload);
@@ -156,25 +163,6 @@ int ctl_query_ex(struct ctl *ctl, struct proto_request *rq, struct proto_asm *a,
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
-}
-
-uint64_t ctl_now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-void ctl_format_time(int64_t usec, char *buf, size_t len)
-{
-	time_t t = (time_t)(usec / 1000000);
-	struct tm tm;
-	char s[32];
-
-	gmtime_r(&t, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%06ldZ", s, (long)(usec % 1000000));
 }
 
 int ctl_parse_timeout(const char *s, uint64_t *ret)

@@ -4,6 +4,7 @@
 /* verbs_events.c - events [-n N] [-f] and wait: both sleep on the
  * segment's generation futex between queries, never poll. */
 #include "ctl.h"
+#include "usec.h"
 
 #include <arpa/inet.h>
 #include <err.h>
@@ -17,38 +18,46 @@
 #define EVENTS_DEFAULT 10
 #define WAIT_DEFAULT_USEC (120 * 1000000ULL)
 
-/* Print the events after *last (all the answer holds when *last is 0);
- * *last becomes the newest seq printed. */
-static int fetch_events(struct ctl *ctl, uint64_t *last, uint32_t count)
+/* The first seq to print for the newest count events. */
+static uint64_t start_seq(const struct seg_header *h, uint64_t count)
 {
-	struct proto_request rq = { .hdr.op = PROTO_OP_EVENTS };
-	const struct seg_event *ev;
-	struct proto_events pe;
-	struct proto_asm a;
-	int r;
+	uint64_t newest = seg_event_last_seq(h), first = seg_event_first_seq(h), seq;
 
-	rq.seq = *last;
-	rq.count = count;
-	r = ctl_query(ctl, &rq, &a);
-	if (r != EXIT_OK)
-		goto out;
-	if (proto_unpack_events(a.buf, a.len, &pe, &ev) < 0) {
-		warnx("malformed events answer from ipcmond (%zu bytes)", a.len);
-		r = EXIT_FAIL;
-		goto out;
+	if (count == 0)
+		return newest + 1;
+	seq = newest >= count ? newest - count + 1 : 1;
+	return seq < first ? first : seq;
+}
+
+/* Print the events of the ring from *next up to the newest; *next
+ * becomes the one after.  Events the ring no longer holds (a follower
+ * that fell behind) are reported as lost, never skipped silently. */
+static void print_events(struct ctl *ctl, struct watch *w, uint64_t *next)
+{
+	const struct seg_header *h = w->v.h;
+	uint64_t newest = seg_event_last_seq(h);
+	struct seg_event ev;
+
+	while (*next <= newest) {
+		int r = seg_event_read(h, *next, &ev);
+
+		if (r == -ESTALE) {
+			/* Overwritten before we read it (or while we copied
+			 * it): go on from the oldest the ring still holds. */
+			uint64_t first = seg_event_first_seq(h);
+
+			if (first <= *next)
+				first = *next + 1;
+			ctl->out->events_lost(*next, first - 1);
+			*next = first;
+			continue;
+		}
+		if (r < 0)
+			break;
+		ctl->out->event(&ev);
+		(*next)++;
 	}
-	if (*last && pe.n && ev[0].seq > *last + 1)
-		ctl->out->events_lost(*last + 1, ev[0].seq - 1);
-	for (uint32_t i = 0; i < pe.n; i++) {
-		ctl->out->event(&ev[i]);
-		*last = ev[i].seq;
-	}
-	if (*last < pe.last_seq && pe.n == 0)
-		*last = pe.last_seq;
 	fflush(stdout);
-out:
-	proto_asm_free(&a);
-	return r;
 }
 
 int verb_events(struct ctl *ctl, int argc, char *argv[])
@@ -61,7 +70,7 @@ int verb_events(struct ctl *ctl, int argc, char *argv[])
 	unsigned long n = EVENTS_DEFAULT;
 	bool follow = false;
 	struct watch w = { 0 };
-	uint64_t last = 0;
+	uint64_t next;
 	char *end;
 	int opt, r;
 
@@ -87,26 +96,24 @@ int verb_events(struct ctl *ctl, int argc, char *argv[])
 		warnx("usage: events [-n N] [-f|--follow]");
 		return EXIT_USAGE;
 	}
-	if (!follow)
-		return fetch_events(ctl, &last, (uint32_t)n);
-	/* Map first, so that a change during the first query wakes us. */
-	r = fetch_events(ctl, &last, (uint32_t)n);
+	r = watch_open(ctl, &w);
 	if (r != EXIT_OK)
 		return r;
-	if (watch_open(ctl, &w) < 0)
-		return EXIT_FAIL;
-	for (;;) {
+	next = start_seq(w.v.h, n);
+	print_events(ctl, &w, &next);
+	while (follow) {
 		uint32_t gen = watch_generation(&w);
 
-		r = fetch_events(ctl, &last, UINT32_MAX);
-		if (r != EXIT_OK)
-			break;
+		print_events(ctl, &w, &next);
 		if (watch_wait(&w, gen, 0) == -ESTALE) {
-			/* Stopped: exit 3.  Restarted: its events, from its first. */
+			/* The last events of a daemon that stopped, then:
+			 * stopped, exit 3; restarted, its events from its
+			 * first. */
+			print_events(ctl, &w, &next);
 			r = watch_reattach(ctl, &w, 0);
 			if (r != EXIT_OK)
 				break;
-			last = 0;
+			next = start_seq(w.v.h, UINT64_MAX);
 		}
 	}
 	watch_close(&w);
@@ -123,59 +130,45 @@ struct wait_for {
 	bool have_plen;
 };
 
-/* Returns 1 when the condition holds, 0 when not, or -EXIT_* to stop. */
-static int check(struct ctl *ctl, const struct wait_for *wf)
+/* Whether the condition holds in the segment now: 1 yes, 0 no (or not
+ * known yet: the first dump is not in, or the writer kept the tables
+ * busy), -EXIT_* on error.  Read without the daemon (a consistent copy
+ * of the tables, segview_snapshot). */
+static int check(struct watch *w, struct seg_snapshot *snap, const struct wait_for *wf)
 {
-	struct proto_request rq = { .hdr.op = PROTO_OP_LINKS };
-	const struct seg_link *links;
-	const struct seg_addr *as;
-	struct proto_links pl;
-	struct proto_asm a;
-	int r, ret = 0;
+	const struct seg_link *link = NULL;
+	bool found = false;
+	int r;
 
-	if (!wf->addr)
-		memcpy(rq.ifname, wf->ifname, strlen(wf->ifname));
-	else
-		rq.flags = PROTO_RQ_ADDRS;
-	r = ctl_query_ex(ctl, &rq, &a, false);
-	if (r == EXIT_FAIL && a.status == ENODEV) {
-		ret = wf->cond == C_ABSENT;
-		goto out;
-	}
-	if (r == EXIT_FAIL && a.status)
-		warnx("%s", a.buf);
-	if (r != EXIT_OK) {
-		ret = -r;
-		goto out;
-	}
-	if (proto_unpack_links(a.buf, a.len, &pl, &links, &as, NULL) < 0) {
-		warnx("malformed links answer from ipcmond (%zu bytes)", a.len);
-		ret = -EXIT_FAIL;
-		goto out;
+	if (!watch_ready(w))
+		return 0;
+	r = segview_snapshot(&w->v, snap);
+	if (r == -EAGAIN)
+		return 0; /* the next generation bump says when to look again */
+	if (r < 0) {
+		warnx("cannot read the segment %s: %s", w->v.name, strerror(-r));
+		return -EXIT_FAIL;
 	}
 	if (!wf->addr) {
+		for (uint32_t i = 0; i < snap->hdr.links.count && !link; i++)
+			if (strncmp(snap->links[i].name, wf->ifname, SEG_IFNAMSIZ) == 0)
+				link = &snap->links[i];
 		switch (wf->cond) {
-		case C_PRESENT: ret = 1; break;
-		case C_ABSENT: ret = 0; break;
-		case C_UP: ret = (links[0].flags & IFF_UP) != 0; break;
-		case C_DOWN: ret = (links[0].flags & IFF_UP) == 0; break;
+		case C_PRESENT: return link != NULL;
+		case C_ABSENT: return link == NULL;
+		case C_UP: return link && (link->flags & IFF_UP);
+		case C_DOWN: return link && !(link->flags & IFF_UP);
 		}
-		goto out;
+		return 0;
 	}
-	for (uint32_t i = 0; i < pl.naddrs; i++) {
-		size_t len = as[i].family == AF_INET ? 4 : 16;
+	for (uint32_t i = 0; i < snap->hdr.addrs.count && !found; i++) {
+		const struct seg_addr *a = &snap->addrs[i];
+		size_t len = a->family == AF_INET ? 4 : 16;
 
-		if (as[i].family == wf->family && memcmp(as[i].local, wf->bytes, len) == 0 &&
-		    (!wf->have_plen || as[i].prefixlen == wf->plen)) {
-			ret = 1;
-			break;
-		}
+		found = a->family == wf->family && memcmp(a->local, wf->bytes, len) == 0 &&
+			(!wf->have_plen || a->prefixlen == wf->plen);
 	}
-	if (wf->cond == C_ABSENT)
-		ret = !ret;
-out:
-	proto_asm_free(&a);
-	return ret;
+	return wf->cond == C_ABSENT ? !found : found;
 }
 
 static int parse_addr(const char *arg, struct wait_for *wf)
@@ -223,6 +216,7 @@ int verb_wait(struct ctl *ctl, int argc, char *argv[])
 	uint64_t timeout = ctl->timeout_set ? ctl->timeout_usec : WAIT_DEFAULT_USEC;
 	uint64_t deadline;
 	struct wait_for wf = { 0 };
+	struct seg_snapshot snap = { 0 };
 	struct watch w = { 0 };
 	bool found = false;
 	int opt, r;
@@ -261,36 +255,32 @@ int verb_wait(struct ctl *ctl, int argc, char *argv[])
 			return EXIT_USAGE;
 		}
 	}
-	deadline = timeout == UINT64_MAX ? 0 : ctl_now_usec() + timeout;
-	/* The first check tells whether the daemon is there at all. */
-	r = check(ctl, &wf);
-	if (r < 0)
-		return -r;
-	if (r == 1)
-		return EXIT_OK;
-	if (watch_open(ctl, &w) < 0)
-		return EXIT_FAIL;
+	deadline = timeout == UINT64_MAX ? 0 : usec_mono() + timeout;
+	r = watch_open(ctl, &w);
+	if (r != EXIT_OK)
+		return r;
 	for (;;) {
 		uint32_t gen = watch_generation(&w);
 
-		r = check(ctl, &wf);
+		r = check(&w, &snap, &wf);
 		if (r != 0)
 			break;
 		r = watch_wait(&w, gen, deadline);
 		if (r == -ESTALE) {
-			/* Stopped: exit 3.  Restarted: ask the new one. */
+			/* Stopped: exit 3.  Restarted: look at the new one. */
 			r = watch_reattach(ctl, &w, deadline);
 			if (r != EXIT_OK) {
 				r = -r;
 				break;
 			}
 		} else if (r == -ETIMEDOUT) {
-			r = check(ctl, &wf); /* a change in the last instant */
+			r = check(&w, &snap, &wf); /* a change in the last instant */
 			if (r == 0)
 				r = -EXIT_TIMEOUT;
 			break;
 		}
 	}
+	seg_snapshot_free(&snap);
 	watch_close(&w);
 	if (r == 1)
 		return EXIT_OK;

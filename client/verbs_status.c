@@ -3,6 +3,7 @@
  */
 /* verbs_status.c - status and ping. */
 #include "ctl.h"
+#include "usec.h"
 
 #include <err.h>
 
@@ -41,14 +42,14 @@ int verb_ping(struct ctl *ctl, int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	/* The first query opens the queue; time a second, warm one. */
-	t0 = ctl_now_usec();
+	t0 = usec_mono();
 	r = ctl_query(ctl, &rq, &a);
-	rtt = ctl_now_usec() - t0;
+	rtt = usec_mono() - t0;
 	if (r == EXIT_OK) {
 		proto_asm_free(&a);
-		t0 = ctl_now_usec();
+		t0 = usec_mono();
 		r = ctl_query(ctl, &rq, &a);
-		rtt = ctl_now_usec() - t0;
+		rtt = usec_mono() - t0;
 	}
 	if (r == EXIT_OK && proto_unpack_ping(a.buf, a.len, &p) < 0) {
 		warnx("malformed ping answer from ipcmond (%zu bytes)", a.len);

@@ -1,76 +1,52 @@
 /* SPDX-License-Identifier: ISC
  * Copyright (c) 2026 The ipcmon authors
  */
-/* watch.c - wait for the segment to change: a read-only map of its
- * header and FUTEX_WAIT on the generation word.  No polling of the
- * state; once a second of sleep, a check that the daemon still exists
- * (a stopped or killed daemon never wakes its waiters). */
+/* watch.c - the segment, read without the daemon: a read-only map
+ * (common/segview.h), FUTEX_WAIT on the generation word, and once a
+ * second of sleep a check that the daemon is still there (a stopped or
+ * killed daemon never wakes its waiters).  No polling of the state, no
+ * query per wake-up: a thousand watchers cost the daemon nothing. */
 #include "ctl.h"
 
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
 #include "futex.h"
+#include "usec.h"
 
-#define WATCH_CHECK_USEC 1000000ULL  /* liveness check per second of sleep */
-#define WATCH_GRACE_USEC 3000000ULL  /* for a restarted daemon to appear */
+#define WATCH_CHECK_USEC USEC_PER_SEC      /* liveness check per second of sleep */
+#define WATCH_GRACE_USEC (3 * USEC_PER_SEC) /* for a restarted daemon to appear */
 
-/* Map the segment; quiet: returns 0 or -errno and a message in err. */
+/* Map the segment; quiet: returns 0 or -errno with a message in err. */
 static int attach(struct ctl *ctl, struct watch *w, char *err, size_t errlen)
 {
-	struct stat sb;
-	void *p;
-	int fd, e;
+	const char *name = ctl->cfg.shm_name;
+	int r = segview_open(&w->v, name);
 
-	w->h = NULL;
-	w->name = ctl->cfg.shm_name;
-	fd = shm_open(ctl->cfg.shm_name, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0) {
-		e = errno;
-		snprintf(err, errlen, "cannot open the segment %s: %s", ctl->cfg.shm_name,
-			 strerror(e));
-		return -e;
+	switch (r) {
+	case 0:
+		return 0;
+	case -ENOENT:
+		snprintf(err, errlen, "no segment %s (%s)", name, ctl_hint(ctl));
+		break;
+	case -EACCES:
+		snprintf(err, errlen, "segment %s: %s (its mode is shm_mode in ipcmond.conf(5))",
+			 name, strerror(-r));
+		break;
+	case -EPROTONOSUPPORT:
+		snprintf(err, errlen, "segment %s has ABI version %u, this ipcmonctl reads "
+			 "version %u: use the ipcmonctl of the running ipcmond, or restart "
+			 "ipcmond after an upgrade", name, w->v.abi, SEG_ABI_VERSION);
+		break;
+	case -EPROTO:
+		snprintf(err, errlen, "%s is not an ipcmond segment", name);
+		break;
+	default:
+		snprintf(err, errlen, "segment %s: %s", name, strerror(-r));
 	}
-	if (fstat(fd, &sb) < 0 || (size_t)sb.st_size < sizeof(struct seg_header)) {
-		close(fd);
-		snprintf(err, errlen, "%s is not an ipcmond segment", ctl->cfg.shm_name);
-		return -EPROTO;
-	}
-	w->dev = sb.st_dev;
-	w->ino = sb.st_ino;
-	/* The header only: the generation word never moves. */
-	w->mapped = sizeof(struct seg_header);
-	p = mmap(NULL, w->mapped, PROT_READ, MAP_SHARED, fd, 0);
-	e = errno;
-	close(fd);
-	if (p == MAP_FAILED) {
-		snprintf(err, errlen, "cannot map the segment %s: %s", ctl->cfg.shm_name,
-			 strerror(e));
-		return -e;
-	}
-	w->h = p;
-	if (w->h->magic != SEG_MAGIC) {
-		snprintf(err, errlen, "%s is not an ipcmond segment", ctl->cfg.shm_name);
-		watch_close(w);
-		return -EPROTO;
-	}
-	return 0;
-}
-
-int watch_open(struct ctl *ctl, struct watch *w)
-{
-	char err[640];
-	int r = attach(ctl, w, err, sizeof(err));
-
-	if (r < 0)
-		warnx("%s", err);
 	return r;
 }
 
@@ -78,34 +54,53 @@ int watch_open(struct ctl *ctl, struct watch *w)
  * still names that object, and its pid is alive. */
 static bool daemon_there(const struct watch *w)
 {
-	struct stat sb;
-	int fd, r;
 	pid_t pid;
 
-	fd = shm_open(w->name, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return errno != ENOENT;
-	r = fstat(fd, &sb);
-	close(fd);
-	if (r == 0 && (sb.st_dev != w->dev || sb.st_ino != w->ino))
+	if (!segview_current(&w->v))
 		return false;
-	pid = atomic_load_explicit((_Atomic int32_t *)&w->h->daemon_pid, memory_order_relaxed);
+	pid = __atomic_load_n(&w->v.h->daemon_pid, __ATOMIC_RELAXED);
 	return pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH;
 }
 
-/* The first dump is in and the dispatcher answers. */
+int watch_open(struct ctl *ctl, struct watch *w)
+{
+	char err[640];
+	int r = attach(ctl, w, err, sizeof(err));
+
+	if (r < 0) {
+		warnx("cannot reach ipcmond: %s", err);
+		return r == -ENOENT ? EXIT_UNREACHABLE : EXIT_FAIL;
+	}
+	if (!daemon_there(w)) {
+		warnx("cannot reach ipcmond: the daemon of segment %s is gone (%s)",
+		      ctl->cfg.shm_name, ctl_hint(ctl));
+		watch_close(w);
+		return EXIT_UNREACHABLE;
+	}
+	return EXIT_OK;
+}
+
+uint32_t watch_state(const struct watch *w)
+{
+	return __atomic_load_n(&w->v.h->state, __ATOMIC_ACQUIRE);
+}
+
+/* The first dump is in (the tables are the kernel's). */
 static bool daemon_ready(const struct watch *w)
 {
-	uint32_t state = atomic_load_explicit((_Atomic uint32_t *)&w->h->state,
-					      memory_order_acquire);
+	uint32_t state = watch_state(w);
 
 	return state == SEG_STATE_READY || state == SEG_STATE_RESYNCING;
 }
 
+bool watch_ready(const struct watch *w)
+{
+	return daemon_ready(w);
+}
+
 uint32_t watch_generation(const struct watch *w)
 {
-	return atomic_load_explicit((_Atomic uint32_t *)&w->h->generation,
-				    memory_order_acquire);
+	return seg_generation(w->v.h);
 }
 
 int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline)
@@ -115,20 +110,18 @@ int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline)
 	int r;
 
 	for (;;) {
-		now = ctl_now_usec();
+		if (watch_state(w) == SEG_STATE_STOPPED)
+			return -ESTALE; /* a clean stop */
+		now = usec_mono();
 		if (deadline && now >= deadline)
 			return -ETIMEDOUT;
 		slice = WATCH_CHECK_USEC;
 		if (deadline && deadline - now < slice)
 			slice = deadline - now;
-		ts.tv_sec = (time_t)(slice / 1000000);
-		ts.tv_nsec = (long)(slice % 1000000) * 1000;
-		r = futex_wait_change(&w->h->generation, seen, &ts);
-		if (r == 0 && atomic_load_explicit((_Atomic uint32_t *)&w->h->state,
-						   memory_order_acquire) == SEG_STATE_STOPPED)
-			return -ESTALE; /* woken by a clean stop */
+		ts = usec_to_timespec(slice);
+		r = futex_wait_change(&w->v.h->generation, seen, &ts);
 		if (r == 0)
-			return 0;
+			return watch_state(w) == SEG_STATE_STOPPED ? -ESTALE : 0;
 		if (r == -ETIMEDOUT && !daemon_there(w))
 			return -ESTALE;
 	}
@@ -136,7 +129,7 @@ int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline)
 
 int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline)
 {
-	uint64_t until = ctl_now_usec() + WATCH_GRACE_USEC;
+	uint64_t until = usec_mono() + WATCH_GRACE_USEC;
 	struct timespec ts = { .tv_nsec = 100 * 1000000L };
 	char err[640] = "";
 
@@ -145,15 +138,14 @@ int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline)
 	if (deadline && deadline < until)
 		until = deadline;
 	/* A restart takes a moment; a few tries, not a loop on the state.
-	 * The new daemon is back once its segment says READY: it makes the
-	 * segment before its queue, and answers queries only after both. */
+	 * The new daemon is back once its segment says READY. */
 	while (attach(ctl, w, err, sizeof(err)) < 0 || !daemon_there(w) || !daemon_ready(w)) {
-		if (w->h && !err[0] && daemon_there(w))
+		if (w->v.h && !err[0] && daemon_there(w))
 			snprintf(err, sizeof(err), "a new ipcmond is not ready yet");
 		watch_close(w);
-		if (ctl_now_usec() >= until) {
+		if (usec_mono() >= until) {
 			warnx("ipcmond went away (%s; %s)", err[0] ? err : "its process is gone",
-			      "try 'systemctl status ipcmond'");
+			      ctl_hint(ctl));
 			return EXIT_UNREACHABLE;
 		}
 		err[0] = '\0';
@@ -164,7 +156,7 @@ int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline)
 
 void watch_close(struct watch *w)
 {
-	if (w->h)
-		munmap((void *)w->h, w->mapped);
-	w->h = NULL;
+	if (w->v.h)
+		segview_close(&w->v);
+	w->v.h = NULL;
 }

@@ -14,10 +14,11 @@ static const struct {
 	size_t min, max;
 } frame_types[FRAME_TYPE_MAX] = {
 	[FRAME_READY] = { "ready", sizeof(struct frame_ready), sizeof(struct frame_ready) },
-	[FRAME_EVENT] = { "event", sizeof(struct seg_event), sizeof(struct seg_event) },
+	[FRAME_EVENTS] = { "events", sizeof(struct frame_events), sizeof(struct frame_events) },
 	[FRAME_LOG] = { "log", sizeof(struct frame_log) + 1, FRAME_MAX - sizeof(struct frame_hdr) },
 	[FRAME_STATS] = { "stats", sizeof(struct frame_stats), sizeof(struct frame_stats) },
 	[FRAME_PONG] = { "pong", sizeof(struct frame_ping), sizeof(struct frame_ping) },
+	[FRAME_CONFIG] = { "config", sizeof(struct frame_config), sizeof(struct frame_config) },
 	[FRAME_RESYNC] = { "resync", 0, 0 },
 	[FRAME_SHUTDOWN] = { "shutdown", 0, 0 },
 	[FRAME_SET_LOG_LEVEL] = { "set-log-level", sizeof(struct frame_log_level),
@@ -94,4 +95,21 @@ int frame_unpack(const void *buf, size_t n, const struct frame_hdr **ret_hdr,
 	*ret_hdr = h;
 	*ret_payload = (const char *)buf + sizeof(*h);
 	return 0;
+}
+
+int frame_recv(int fd, void *buf, const struct frame_hdr **ret_hdr,
+	       const void **ret_payload)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, FRAME_MAX, MSG_DONTWAIT | MSG_TRUNC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (n == 0)
+		return -ECONNRESET;
+	/* MSG_TRUNC: n is the packet's real length, so an oversized one
+	 * fails the length check instead of passing cut. */
+	return frame_unpack(buf, (size_t)n, ret_hdr, ret_payload);
 }

@@ -24,16 +24,25 @@
 enum frame_type {
 	/* collector -> parent */
 	FRAME_READY = 1,    /* first full dump is in the segment: frame_ready */
-	FRAME_EVENT = 2,    /* one change: struct seg_event */
+	FRAME_EVENTS = 2,   /* the ring grew: frame_events (the parent reads
+			     * the new events from the ring itself) */
 	FRAME_LOG = 3,      /* a log record: frame_log */
 	FRAME_STATS = 4,    /* counters: frame_stats */
 	FRAME_PONG = 5,     /* answer to a ping: frame_ping */
 	/* parent -> collector */
+	FRAME_CONFIG = 15,  /* the running configuration: frame_config; the
+			     * first frame the collector reads, once */
 	FRAME_RESYNC = 16,  /* dump again and emit what differs: no payload */
 	FRAME_SHUTDOWN = 17,/* stop cleanly: no payload */
 	FRAME_SET_LOG_LEVEL = 18, /* frame_log_level */
 	FRAME_PING = 19,    /* liveness: frame_ping, answered by PONG */
 	FRAME_TYPE_MAX
+};
+
+/* A receive buffer for one frame, aligned for the payload structs. */
+union frame_buf {
+	char buf[FRAME_MAX];
+	uint64_t align;
 };
 
 struct frame_hdr {
@@ -61,6 +70,27 @@ struct frame_stats {
 	uint64_t events_dropped;  /* event frames the parent could not take */
 	uint32_t rcvbuf;          /* netlink receive buffer, read back */
 	uint32_t _pad;
+};
+
+struct frame_events {
+	uint64_t last_seq;        /* newest seq in the ring */
+};
+
+/* What the collector needs of the configuration, as the parent runs it
+ * (not re-read from a file that may have changed since a reload). */
+#define FRAME_NAME_MAX 256
+#define FRAME_REASON_MAX 160
+struct frame_config {
+	uint8_t log_level;        /* enum log_level */
+	uint8_t _pad[3];
+	uint32_t restarts;        /* collectors that ran before this one */
+	uint64_t sample_interval_usec;  /* CPU and memory */
+	uint64_t stats_interval_usec;   /* link counters */
+	uint64_t netlink_rcvbuf;        /* bytes */
+	char sem_name[FRAME_NAME_MAX];  /* NUL-ended */
+	char shm_name[FRAME_NAME_MAX];  /* for messages only: fd 4 is it */
+	char restart_reason[FRAME_REASON_MAX]; /* how the last one ended, ""
+						* for the first */
 };
 
 struct frame_log_level {
@@ -92,6 +122,14 @@ int frame_pack_log(void *buf, size_t cap, int prio, const char *msg);
  * payload size the type does not allow. */
 int frame_unpack(const void *buf, size_t n, const struct frame_hdr **ret_hdr,
 		 const void **ret_payload);
+
+/* Receive and check one frame from a SOCK_SEQPACKET socket without
+ * blocking.  buf must hold FRAME_MAX bytes, aligned for the payload
+ * structs.  Returns 0 (*ret_hdr, *ret_payload point into buf), -EAGAIN
+ * (nothing queued), -ECONNRESET (the peer is gone: end of file or
+ * reset), -EBADMSG (a bad or oversized frame, dropped) or -errno. */
+int frame_recv(int fd, void *buf, const struct frame_hdr **ret_hdr,
+	       const void **ret_payload);
 
 /* Name of a frame type for logs ("event"), "?" when unknown. */
 const char *frame_type_name(unsigned type);

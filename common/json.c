@@ -5,7 +5,10 @@
 #include "json.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
+
+#include "escape.h"
 
 void json_init(struct json *j, FILE *f)
 {
@@ -14,91 +17,72 @@ void json_init(struct json *j, FILE *f)
 	j->first[0] = true;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if the
- * bytes there are not one (RFC 3629: no overlongs, no surrogates, at
- * most U+10FFFF). */
-static size_t utf8_len(const unsigned char *s, size_t n)
+void json_init_buf(struct json *j, char *buf, size_t cap)
 {
-	unsigned char c = s[0];
-	size_t len, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
+	memset(j, 0, sizeof(*j));
+	j->buf = buf;
+	j->cap = cap;
+	j->first[0] = true;
 }
 
-void json_write_string(FILE *f, const char *str, size_t len)
+/* Raw bytes; in a buffer, all of them or (from then on) nothing.  A
+ * document is many small writes: unlocked stdio (json.h) makes them cost
+ * a copy each instead of a lock and a copy (8000 links, as ipcmonctl
+ * --json links writes them: 21 ms instead of 46 with fwrite, 54-80 ms
+ * with the putc of before). */
+static void put(struct json *j, const char *s, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, n;
-
-	putc('"', f);
-	while (i < len) {
-		unsigned char c = s[i];
-
-		switch (c) {
-		case '"': fputs("\\\"", f); i++; continue;
-		case '\\': fputs("\\\\", f); i++; continue;
-		case '\n': fputs("\\n", f); i++; continue;
-		case '\t': fputs("\\t", f); i++; continue;
-		case '\r': fputs("\\r", f); i++; continue;
-		default: break;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			fprintf(f, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		n = utf8_len(s + i, len - i);
-		if (n == 0) {
-			fprintf(f, "\\u%04x", c); /* a stray byte: its value */
-			i++;
-			continue;
-		}
-		fwrite(s + i, 1, n, f);
-		i += n;
+	if (j->f) {
+		fwrite_unlocked(s, 1, n, j->f);
+		return;
 	}
-	putc('"', f);
+	if (j->overflow || n > j->cap - j->len) {
+		j->overflow = true;
+		return;
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+/* s (len bytes) as a JSON string, quotes included. */
+static void put_string(struct json *j, const char *s, size_t len)
+{
+	size_t used = 0;
+
+	put(j, "\"", 1);
+	if (j->f) {
+		char chunk[512];
+
+		while (used < len) {
+			size_t u, n = escape_json(chunk, sizeof(chunk), s + used,
+						  len - used, &u);
+
+			fwrite_unlocked(chunk, 1, n, j->f);
+			used += u;
+		}
+	} else if (!j->overflow) {
+		j->len += escape_json(j->buf + j->len, j->cap - j->len, s, len, &used);
+		if (used < len)
+			j->overflow = true;
+	}
+	put(j, "\"", 1);
 }
 
 static void member(struct json *j, const char *key)
 {
 	if (!j->first[j->depth])
-		putc(',', j->f);
+		put(j, ",", 1);
 	j->first[j->depth] = false;
 	if (key) {
-		json_write_string(j->f, key, strlen(key));
-		putc(':', j->f);
+		put_string(j, key, strlen(key));
+		put(j, ":", 1);
 	}
 }
 
 static void open_(struct json *j, const char *key, char c)
 {
 	member(j, key);
-	putc(c, j->f);
+	put(j, &c, 1);
 	if (j->depth < JSON_DEPTH_MAX - 1)
 		j->depth++;
 	j->first[j->depth] = true;
@@ -106,7 +90,7 @@ static void open_(struct json *j, const char *key, char c)
 
 static void close_(struct json *j, char c)
 {
-	putc(c, j->f);
+	put(j, &c, 1);
 	if (j->depth > 0)
 		j->depth--;
 	if (j->depth == 0)
@@ -121,41 +105,83 @@ void json_array_end(struct json *j) { close_(j, ']'); }
 void json_str(struct json *j, const char *key, const char *s)
 {
 	member(j, key);
-	json_write_string(j->f, s, strlen(s));
+	put_string(j, s, strlen(s));
 }
 
 void json_strn(struct json *j, const char *key, const char *s, size_t max)
 {
 	member(j, key);
-	json_write_string(j->f, s, strnlen(s, max));
+	put_string(j, s, strnlen(s, max));
+}
+
+void json_bytes(struct json *j, const char *key, const char *s, size_t len)
+{
+	member(j, key);
+	put_string(j, s, len);
+}
+
+bool json_bytes_cut(struct json *j, const char *key, const char *s, size_t len,
+		    size_t reserve, const char *marker)
+{
+	size_t need = 2 + reserve + strlen(marker); /* quotes, reserve, marker */
+	bool cut = false;
+
+	member(j, key);
+	if (j->f) {
+		put_string(j, s, len);
+		return false;
+	}
+	if (j->overflow || j->cap - j->len < need) {
+		j->overflow = true;
+		return true;
+	}
+	j->buf[j->len++] = '"';
+	j->len += escape_json_cut(j->buf + j->len, j->cap - j->len - 1 - reserve,
+				  s, len, marker, &cut);
+	j->buf[j->len++] = '"';
+	return cut;
+}
+
+/* A number (or literal) printed with fmt. */
+static void put_fmt(struct json *j, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void put_fmt(struct json *j, const char *key, const char *fmt, ...)
+{
+	char num[64];
+	va_list ap;
+	int n;
+
+	member(j, key);
+	va_start(ap, fmt);
+	n = vsnprintf(num, sizeof(num), fmt, ap);
+	va_end(ap);
+	put(j, num, n < 0 ? 0 : (size_t)n < sizeof(num) ? (size_t)n : sizeof(num) - 1);
 }
 
 void json_uint(struct json *j, const char *key, uint64_t v)
 {
-	member(j, key);
-	fprintf(j->f, "%" PRIu64, v);
+	put_fmt(j, key, "%" PRIu64, v);
 }
 
 void json_int(struct json *j, const char *key, int64_t v)
 {
-	member(j, key);
-	fprintf(j->f, "%" PRId64, v);
+	put_fmt(j, key, "%" PRId64, v);
 }
 
 void json_double(struct json *j, const char *key, double v, int decimals)
 {
-	member(j, key);
-	fprintf(j->f, "%.*f", decimals, v);
+	put_fmt(j, key, "%.*f", decimals, v);
 }
 
 void json_bool(struct json *j, const char *key, bool v)
 {
 	member(j, key);
-	fputs(v ? "true" : "false", j->f);
+	put(j, v ? "true" : "false", v ? 4 : 5);
 }
 
 void json_null(struct json *j, const char *key)
 {
 	member(j, key);
-	fputs("null", j->f);
+	put(j, "null", 4);
 }

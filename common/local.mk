@@ -7,6 +7,10 @@ common_libcommon_a_SOURCES = \
 	common/cmdline.h \
 	common/config.c \
 	common/config.h \
+	common/escape.c \
+	common/escape.h \
+	common/event.c \
+	common/event.h \
 	common/frame.c \
 	common/frame.h \
 	common/futex.c \
@@ -19,4 +23,8 @@ common_libcommon_a_SOURCES = \
 	common/proto.h \
 	common/segment.c \
 	common/segment.h \
+	common/segview.c \
+	common/segview.h \
+	common/usec.c \
+	common/usec.h \
 	$(NULL)

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "segment.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -158,19 +157,6 @@ const char *names_link_type(uint16_t type)
 	case ARPHRD_IEEE80211: return "ieee802.11";
 	case ARPHRD_IEEE80211_RADIOTAP: return "ieee802.11/radiotap";
 	case ARPHRD_CAN: return "can";
-	}
-	return NULL;
-}
-
-const char *names_event_type(uint16_t type)
-{
-	switch (type) {
-	case SEG_EV_LINK_NEW: return "link-new";
-	case SEG_EV_LINK_DEL: return "link-del";
-	case SEG_EV_LINK_CHANGE: return "link-change";
-	case SEG_EV_ADDR_NEW: return "addr-new";
-	case SEG_EV_ADDR_DEL: return "addr-del";
-	case SEG_EV_RESYNC: return "resync";
 	}
 	return NULL;
 }

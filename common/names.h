@@ -49,10 +49,6 @@ const char *names_family(uint8_t family);
  * "none"); NULL for types without a name here. */
 const char *names_link_type(uint16_t type);
 
-/* SEG_EV_* ("link-new", "link-del", "link-change", "addr-new",
- * "addr-del", "resync"); NULL for other values. */
-const char *names_event_type(uint16_t type);
-
 /* Name of one IFA_F_* bit as `ip addr` prints it ("secondary",
  * "tentative", "permanent", "noprefixroute"); NULL when unnamed. */
 const char *names_addr_flag(uint32_t bit);

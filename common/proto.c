@@ -12,7 +12,6 @@ static const char *const op_names[PROTO_OP_MAX] = {
 	[PROTO_OP_PING] = "ping",
 	[PROTO_OP_STATUS] = "status",
 	[PROTO_OP_LINKS] = "links",
-	[PROTO_OP_EVENTS] = "events",
 };
 
 const char *proto_op_name(unsigned op)
@@ -191,6 +190,32 @@ int proto_asm_add(struct proto_asm *a, const struct proto_reply *r,
 	return a->have_last && a->received == a->last_part + 1 ? 1 : 0;
 }
 
+int proto_pack_links(uint32_t nlinks, uint32_t naddrs, uint32_t generation,
+		     void **ret_buf, size_t *ret_len, struct seg_link **ret_links,
+		     struct seg_addr **ret_addrs, uint8_t **ret_lflags)
+{
+	struct proto_links h = {
+		.nlinks = nlinks, .naddrs = naddrs,
+		.link_size = sizeof(struct seg_link), .addr_size = sizeof(struct seg_addr),
+		.generation = generation, .lflag_size = 1,
+	};
+	size_t len = sizeof(h) + (size_t)nlinks * (sizeof(struct seg_link) + 1) +
+		     (size_t)naddrs * sizeof(struct seg_addr);
+	char *buf = calloc(1, len);
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, &h, sizeof(h));
+	*ret_links = (struct seg_link *)(void *)(buf + sizeof(h));
+	*ret_addrs = (struct seg_addr *)(void *)(buf + sizeof(h) +
+						 (size_t)nlinks * sizeof(struct seg_link));
+	*ret_lflags = (uint8_t *)buf + sizeof(h) + (size_t)nlinks * sizeof(struct seg_link) +
+		      (size_t)naddrs * sizeof(struct seg_addr);
+	*ret_buf = buf;
+	*ret_len = len;
+	return 0;
+}
+
 int proto_unpack_links(const void *buf, size_t len, struct proto_links *ret,
 		       const struct seg_link **ret_links,
 		       const struct seg_addr **ret_addrs,
@@ -217,22 +242,6 @@ int proto_unpack_links(const void *buf, size_t len, struct proto_links *ret,
 		*ret_lflags = (const uint8_t *)buf + sizeof(h) +
 			      (size_t)h.nlinks * h.link_size +
 			      (size_t)h.naddrs * h.addr_size;
-	return 0;
-}
-
-int proto_unpack_events(const void *buf, size_t len, struct proto_events *ret,
-			const struct seg_event **ret_events)
-{
-	struct proto_events h;
-
-	if (len < sizeof(h))
-		return -EBADMSG;
-	memcpy(&h, buf, sizeof(h));
-	if (h.event_size != sizeof(struct seg_event) ||
-	    sizeof(h) + (uint64_t)h.n * h.event_size != len)
-		return -EBADMSG;
-	*ret = h;
-	*ret_events = (const void *)((const char *)buf + sizeof(h));
 	return 0;
 }
 

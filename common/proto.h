@@ -29,7 +29,7 @@
 #include "segment.h"
 
 #define PROTO_MAGIC 0x4350494du /* "MIPC" little-endian */
-#define PROTO_VERSION 1
+#define PROTO_VERSION 2  /* 2: no EVENTS op (clients read the ring) */
 #define PROTO_REQUEST_TYPE 1L   /* mtype of every request */
 
 /* mtext bytes of one message: the kernel's default msgmax, the largest
@@ -44,7 +44,7 @@ enum proto_op {
 	PROTO_OP_PING = 1,   /* payload: proto_ping */
 	PROTO_OP_STATUS = 2, /* payload: proto_status */
 	PROTO_OP_LINKS = 3,  /* args ifname, flags; payload: proto_links */
-	PROTO_OP_EVENTS = 4, /* args seq, count; payload: proto_events */
+	/* 4 was EVENTS in version 1: clients read the segment's ring */
 	PROTO_OP_MAX
 };
 
@@ -63,8 +63,8 @@ struct proto_hdr {
 struct proto_request {
 	struct proto_hdr hdr;
 	uint32_t flags;             /* PROTO_RQ_* */
-	uint32_t count;             /* events: at most this many */
-	uint64_t seq;               /* events: after this seq (0: the last count) */
+	uint32_t _pad;
+	uint64_t _reserved;
 	char ifname[SEG_IFNAMSIZ];  /* links: this one only ("" all); NUL-ended */
 };
 
@@ -139,16 +139,6 @@ struct proto_links {
  * lower device) is in this namespace and not up, or not known. */
 #define PROTO_LINK_M_DOWN 0x1u
 
-/* Followed by n struct seg_event, oldest first. */
-struct proto_events {
-	uint64_t first_seq;   /* oldest seq still in the ring */
-	uint64_t last_seq;    /* newest seq, 0 when none yet */
-	uint32_t n;
-	uint32_t event_size;
-	uint32_t generation;
-	uint32_t _pad;
-};
-
 /* Fill m as a request; returns the mtext size to give msgsnd. */
 size_t proto_pack_request(struct proto_msg *m, const struct proto_request *rq);
 
@@ -208,6 +198,14 @@ int proto_asm_add(struct proto_asm *a, const struct proto_reply *r,
 
 void proto_asm_free(struct proto_asm *a);
 
+/* Allocate a links payload (*ret_buf, *ret_len bytes, malloc'd: the
+ * caller frees it) for nlinks links and naddrs addresses, fill its
+ * header and point at where the caller copies the links, the addresses
+ * and one PROTO_LINK_* byte per link.  Returns 0 or -ENOMEM. */
+int proto_pack_links(uint32_t nlinks, uint32_t naddrs, uint32_t generation,
+		     void **ret_buf, size_t *ret_len, struct seg_link **ret_links,
+		     struct seg_addr **ret_addrs, uint8_t **ret_lflags);
+
 /* Check a links payload and point at its tables (which stay in buf):
  * the links, the addresses and the links' PROTO_LINK_* bytes (ret_lflags
  * may be NULL).  Returns 0 or -EBADMSG. */
@@ -215,9 +213,6 @@ int proto_unpack_links(const void *buf, size_t len, struct proto_links *ret,
 		       const struct seg_link **ret_links,
 		       const struct seg_addr **ret_addrs,
 		       const uint8_t **ret_lflags);
-
-int proto_unpack_events(const void *buf, size_t len, struct proto_events *ret,
-			const struct seg_event **ret_events);
 
 /* Copy a status payload out; returns 0 or -EBADMSG. */
 int proto_unpack_status(const void *buf, size_t len, struct proto_status *ret);

@@ -1,12 +1,22 @@
 /* SPDX-License-Identifier: ISC
  * Copyright (c) 2026 The ipcmon authors
  */
-/* segment.c - layout, growth and the event ring of the shared segment. */
+/* segment.c - layout, growth, the event ring and the read discipline of
+ * the shared segment (segment.h).
+ *
+ * The lock-free parts follow the seqlock of Boehm's "Can seqlocks get
+ * along with programming language memory models?" (MSPC 2012): the
+ * writer stores the count (odd), issues a release fence, writes the data
+ * and stores the count (even) with release; a reader loads the count
+ * with acquire, copies, issues an acquire fence and loads the count
+ * again.  The copies are plain memcpy, as in the kernel's seqlocks.
+ */
 #include "segment.h"
 
 #include <errno.h>
 #include <string.h>
-#include <time.h>
+
+#include "usec.h"
 
 #define SEG_ALIGN 64
 #define SEG_PAGE 4096
@@ -24,12 +34,12 @@ void seg_layout_compute(struct seg_layout *l, uint32_t links, uint32_t addrs,
 	l->link_capacity = links;
 	l->addr_capacity = addrs;
 	l->event_capacity = events;
+	l->event_offset = off;
+	off = align_up(off + (uint64_t)events * sizeof(struct seg_event), SEG_ALIGN);
 	l->link_offset = off;
 	off = align_up(off + (uint64_t)links * sizeof(struct seg_link), SEG_ALIGN);
 	l->addr_offset = off;
-	off = align_up(off + (uint64_t)addrs * sizeof(struct seg_addr), SEG_ALIGN);
-	l->event_offset = off;
-	off += (uint64_t)events * sizeof(struct seg_event);
+	off += (uint64_t)addrs * sizeof(struct seg_addr);
 	l->total_size = align_up(off, SEG_PAGE);
 }
 
@@ -51,10 +61,10 @@ void seg_init(void *base, const struct seg_layout *l)
 	h->header_size = sizeof(*h);
 	h->total_size = l->total_size;
 	h->state = SEG_STATE_STARTING;
-	h->start_time_usec = seg_now_usec();
+	h->start_time_usec = usec_now();
+	table_set(&h->events, l->event_offset, sizeof(struct seg_event), l->event_capacity);
 	table_set(&h->links, l->link_offset, sizeof(struct seg_link), l->link_capacity);
 	table_set(&h->addrs, l->addr_offset, sizeof(struct seg_addr), l->addr_capacity);
-	table_set(&h->events, l->event_offset, sizeof(struct seg_event), l->event_capacity);
 	h->events.count = l->event_capacity;
 }
 
@@ -65,20 +75,17 @@ int seg_relayout(void *base, const struct seg_layout *l)
 
 	if (l->link_capacity < h->links.count || l->addr_capacity < h->addrs.count ||
 	    l->event_capacity != h->events.capacity ||
-	    l->link_offset < h->links.offset || l->addr_offset < h->addrs.offset ||
-	    l->event_offset < h->events.offset)
+	    l->event_offset != h->events.offset ||
+	    l->link_offset < h->links.offset || l->addr_offset < h->addrs.offset)
 		return -EINVAL;
-	/* Tables only move up: move the highest first so none overwrites
-	 * another before it has moved. */
-	memmove(b + l->event_offset, b + h->events.offset,
-		(size_t)h->events.capacity * sizeof(struct seg_event));
+	/* Tables only move up: move the higher one first so that neither
+	 * overwrites the other before it has moved. */
 	memmove(b + l->addr_offset, b + h->addrs.offset,
 		(size_t)h->addrs.count * sizeof(struct seg_addr));
 	memmove(b + l->link_offset, b + h->links.offset,
 		(size_t)h->links.count * sizeof(struct seg_link));
 	table_set(&h->links, l->link_offset, sizeof(struct seg_link), l->link_capacity);
 	table_set(&h->addrs, l->addr_offset, sizeof(struct seg_addr), l->addr_capacity);
-	table_set(&h->events, l->event_offset, sizeof(struct seg_event), l->event_capacity);
 	h->total_size = l->total_size;
 	return 0;
 }
@@ -86,70 +93,150 @@ int seg_relayout(void *base, const struct seg_layout *l)
 static bool table_fits(const struct seg_table *t, size_t rsize, size_t mapped)
 {
 	return t->record_size == rsize && t->count <= t->capacity &&
-	       t->offset <= mapped &&
+	       t->offset <= mapped && t->offset % 8 == 0 &&
 	       (uint64_t)t->capacity * rsize <= mapped - t->offset;
+}
+
+uint32_t seg_abi_version(const void *base)
+{
+	const struct seg_header *h = base;
+
+	return h->magic == SEG_MAGIC ? h->abi_version : 0;
 }
 
 int seg_validate(const void *base, size_t mapped)
 {
 	const struct seg_header *h = base;
 
-	if (mapped < sizeof(*h) || h->magic != SEG_MAGIC ||
-	    h->abi_version != SEG_ABI_VERSION || h->header_size != sizeof(*h))
+	if (mapped < 16 || h->magic != SEG_MAGIC)
+		return -EPROTO;
+	if (h->abi_version != SEG_ABI_VERSION)
+		return -EPROTONOSUPPORT;
+	if (mapped < sizeof(*h) || h->header_size != sizeof(*h))
 		return -EPROTO;
 	if (h->total_size > mapped)
 		return -ERANGE;
-	if (!table_fits(&h->links, sizeof(struct seg_link), mapped) ||
-	    !table_fits(&h->addrs, sizeof(struct seg_addr), mapped) ||
-	    !table_fits(&h->events, sizeof(struct seg_event), mapped) ||
-	    h->events.capacity == 0)
+	if (!table_fits(&h->events, sizeof(struct seg_event), mapped) ||
+	    h->events.capacity == 0 || h->events.count != h->events.capacity ||
+	    !table_fits(&h->links, sizeof(struct seg_link), mapped) ||
+	    !table_fits(&h->addrs, sizeof(struct seg_addr), mapped))
 		return -EPROTO;
 	return 0;
+}
+
+size_t seg_ring_span(const struct seg_header *h)
+{
+	uint64_t end;
+
+	if (h->magic != SEG_MAGIC || h->abi_version != SEG_ABI_VERSION ||
+	    h->header_size != sizeof(*h) ||
+	    h->events.record_size != sizeof(struct seg_event) ||
+	    h->events.capacity == 0 || h->events.offset < sizeof(*h) ||
+	    h->events.offset % 8 != 0)
+		return 0;
+	end = h->events.offset + (uint64_t)h->events.capacity * sizeof(struct seg_event);
+	if (end > h->total_size || end > SIZE_MAX)
+		return 0;
+	return (size_t)end;
+}
+
+/* ---- the writer ---- */
+
+bool seg_write_begin(struct seg_header *h)
+{
+	uint32_t s = __atomic_load_n(&h->seqcount, __ATOMIC_RELAXED);
+
+	if (s & 1)
+		return false; /* a dead writer's: stays odd until repaired */
+	__atomic_store_n(&h->seqcount, s + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	return true;
+}
+
+void seg_write_end(struct seg_header *h)
+{
+	uint32_t s = __atomic_load_n(&h->seqcount, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&h->seqcount, (s | 1) + 1, __ATOMIC_RELEASE);
 }
 
 void seg_event_append(struct seg_header *h, struct seg_event *ev)
 {
-	struct seg_event *ring = seg_events(h);
+	struct seg_event *slot;
+	uint64_t seq = h->event_last_seq + 1;
 
-	ev->seq = h->event_last_seq + 1;
+	ev->seq = seq;
 	if (!ev->time_usec)
-		ev->time_usec = seg_now_usec();
-	ring[ev->seq % h->events.capacity] = *ev;
-	h->event_last_seq = ev->seq;
+		ev->time_usec = usec_now();
+	slot = &seg_events(h)[seq % h->events.capacity];
+	/* Mark the slot as being rewritten before any byte of it changes. */
+	__atomic_store_n(&slot->seq, 0, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	memcpy((char *)slot + sizeof(slot->seq), (const char *)ev + sizeof(ev->seq),
+	       sizeof(*ev) - sizeof(ev->seq));
+	__atomic_store_n(&slot->seq, seq, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->event_last_seq, seq, __ATOMIC_RELEASE);
 	h->events_total++;
 	h->last_event_usec = ev->time_usec;
 }
 
-uint64_t seg_event_first_seq(const struct seg_header *h)
-{
-	if (h->event_last_seq < h->events.capacity)
-		return 1;
-	return h->event_last_seq - h->events.capacity + 1;
-}
-
-int seg_event_get(struct seg_header *h, uint64_t seq, struct seg_event *ret)
-{
-	const struct seg_event *e;
-
-	if (seq == 0 || seq > h->event_last_seq || seq < seg_event_first_seq(h))
-		return -ENOENT;
-	e = &seg_events(h)[seq % h->events.capacity];
-	if (e->seq != seq)
-		return -ENOENT;
-	*ret = *e;
-	return 0;
-}
-
 void seg_bump(struct seg_header *h)
 {
-	h->update_time_usec = seg_now_usec();
+	h->update_time_usec = usec_now();
 	__atomic_add_fetch(&h->generation, 1, __ATOMIC_RELEASE);
 }
 
-int64_t seg_now_usec(void)
-{
-	struct timespec ts;
+/* ---- readers ---- */
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+uint64_t seg_event_last_seq(const struct seg_header *h)
+{
+	return __atomic_load_n(&h->event_last_seq, __ATOMIC_ACQUIRE);
+}
+
+uint64_t seg_event_first_seq(const struct seg_header *h)
+{
+	uint64_t last = seg_event_last_seq(h);
+
+	if (last < h->events.capacity)
+		return 1;
+	return last - h->events.capacity + 1;
+}
+
+int seg_event_read(const struct seg_header *h, uint64_t seq,
+		   struct seg_event *ret)
+{
+	const struct seg_event *slot;
+	uint64_t s1, s2;
+
+	if (seq == 0 || seq > seg_event_last_seq(h))
+		return -ENOENT;
+	slot = &seg_events((struct seg_header *)h)[seq % h->events.capacity];
+	s1 = __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE);
+	if (s1 != seq)
+		return -ESTALE; /* rewritten, or being rewritten, for a later seq */
+	memcpy(ret, slot, sizeof(*ret));
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	s2 = __atomic_load_n(&slot->seq, __ATOMIC_RELAXED);
+	if (s2 != seq)
+		return -ESTALE;
+	ret->seq = seq;
+	ret->ifname[SEG_IFNAMSIZ - 1] = '\0';
+	ret->text[SEG_EVENT_TEXT - 1] = '\0';
+	return 0;
+}
+
+uint32_t seg_read_begin(const struct seg_header *h)
+{
+	return __atomic_load_n(&h->seqcount, __ATOMIC_ACQUIRE);
+}
+
+bool seg_read_retry(const struct seg_header *h, uint32_t begin)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return (begin & 1) || __atomic_load_n(&h->seqcount, __ATOMIC_RELAXED) != begin;
+}
+
+uint32_t seg_generation(const struct seg_header *h)
+{
+	return __atomic_load_n(&h->generation, __ATOMIC_ACQUIRE);
 }

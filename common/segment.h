@@ -3,21 +3,35 @@
  */
 /* segment.h - the shared-memory segment: a versioned ABI, like /proc.
  *
- * Layout: a header, then three tables at offsets the header gives (links,
- * addresses, an event ring).  Records are fixed-size; the header says
- * each table's record size, capacity and count so that readers can check
- * the ABI.  The link and address tables are dense (0 .. count-1, no
+ * Layout (ABI 2):
+ *
+ *   header | event ring | link table | address table
+ *
+ * The header gives each part's offset, record size and capacity, so that
+ * readers can check the ABI.  The event ring comes right after the
+ * header and never moves; the tables behind it move up when the object
+ * grows (ftruncate, then the tables are moved), and the object never
+ * shrinks.  The link and address tables are dense (0 .. count-1, no
  * holes, no order: a delete moves the last record into the hole).
  *
- * Writers: only the collector, with the named semaphore held (it sets
- * lock_owner to its pid while it holds it).  Readers in the daemon take
- * the semaphore too.  Clients map the segment read-only and only read the
- * generation word, as a futex.
+ * Writer: only the collector, with the named semaphore held.  Readers in
+ * the daemon (the dispatcher) take the semaphore too.  Clients never do:
+ * they map the object read-only and read without any lock:
  *
- * Growth: when a table is full the collector grows the object
- * (ftruncate), remaps, moves the tables (seg_relayout) and bumps
- * total_size; a reader that sees total_size larger than its mapping
- * remaps before it reads a table.  The object never shrinks.
+ * - Events: each ring slot carries its event's sequence number, which the
+ *   writer sets to 0 before it rewrites the slot and to the new number
+ *   after (seg_event_append).  A reader copies a slot and checks that the
+ *   number was the one it wanted before and after the copy
+ *   (seg_event_read): then its copy is whole.  event_last_seq is
+ *   published after the slot, so every seq up to it has been written.
+ * - Tables and figures: every change happens inside the header's
+ *   sequence count (odd while the writer changes anything but the ring).
+ *   A reader notes an even count, copies, and retries if the count moved
+ *   (seg_read_begin / seg_read_retry).  A writer that died inside a
+ *   change leaves the count odd: readers see "being written" until the
+ *   next collector has rebuilt the tables from a fresh dump.
+ * - The generation word is bumped after every change the tables or the
+ *   ring saw; waiters FUTEX_WAIT on it.
  */
 #ifndef IPCMON_SEGMENT_H
 #define IPCMON_SEGMENT_H
@@ -27,12 +41,12 @@
 #include <stdint.h>
 
 #define SEG_MAGIC UINT64_C(0x4745534e4f4d5049) /* "IPMONSEG" little-endian */
-#define SEG_ABI_VERSION 1
+#define SEG_ABI_VERSION 2
 
 #define SEG_IFNAMSIZ 16 /* IFNAMSIZ */
 #define SEG_HWADDR_MAX 32 /* MAX_ADDR_LEN */
 #define SEG_KIND_MAX 16
-#define SEG_EVENT_TEXT 120
+#define SEG_EVENT_TEXT 176
 
 enum seg_state {
 	SEG_STATE_STARTING = 0, /* collector has not finished its first dump */
@@ -50,19 +64,22 @@ struct seg_table {
 	uint32_t _pad;
 };
 
+/* Offsets 0, 8 and 24 (magic, abi_version, generation) are the same in
+ * every ABI version, so that any client can tell a version it does not
+ * read and still wait on the generation word. */
 struct seg_header {
 	uint64_t magic;
 	uint32_t abi_version;
 	uint32_t header_size;
 	uint64_t total_size;      /* bytes of the object now */
-	/* Futex word, bumped (wrapping) after every change; kept at offset 24
-	 * in every ABI version so that any client can wait on it. */
-	uint32_t generation;
+	uint32_t generation;      /* futex word, bumped (wrapping) per change */
 	uint32_t state;           /* enum seg_state */
 	int32_t daemon_pid;
 	int32_t collector_pid;
-	int32_t lock_owner;       /* pid holding the semaphore, 0 when free */
-	uint32_t _pad0;
+	int32_t lock_owner;       /* pid holding the semaphore, 0 when free
+				   * (for people and tests; never trusted) */
+	uint32_t seqcount;        /* odd while the writer changes the tables
+				   * or the figures below */
 	int64_t start_time_usec;  /* CLOCK_REALTIME, daemon start */
 	int64_t update_time_usec; /* CLOCK_REALTIME, last change */
 	int64_t last_event_usec;  /* CLOCK_REALTIME, last event, 0 none */
@@ -77,11 +94,13 @@ struct seg_header {
 	uint64_t mem_available;
 	uint64_t mem_used;        /* total - available */
 
+	struct seg_table events;  /* right after the header; never moves */
 	struct seg_table links;
 	struct seg_table addrs;
-	struct seg_table events;
 	uint64_t event_last_seq;  /* newest event's seq, 0 when none yet */
-	uint64_t reserved[16];
+	/* Zero.  A later field taken from here keeps the ABI version:
+	 * readers of this version ignore it. */
+	uint64_t reserved[32];
 };
 
 struct seg_counters {
@@ -127,13 +146,23 @@ struct seg_addr {
 	uint32_t preferred_lft;
 };
 
+/* Every event, of the kernel's objects and of the daemon itself. */
 enum seg_event_type {
 	SEG_EV_LINK_NEW = 1,
 	SEG_EV_LINK_DEL = 2,
 	SEG_EV_LINK_CHANGE = 3,
 	SEG_EV_ADDR_NEW = 4,
 	SEG_EV_ADDR_DEL = 5,
-	SEG_EV_RESYNC = 6,     /* netlink overflowed; changes found follow */
+	SEG_EV_RESYNC = 6,            /* a fresh dump replaced the tables
+				       * (netlink overflow, or asked for);
+				       * text: why, and the changes found,
+				       * which follow as events */
+	SEG_EV_DAEMON_START = 7,      /* a new daemon's first dump is in */
+	SEG_EV_COLLECTOR_RESTART = 8, /* a new collector took over; text:
+				       * how the last one ended; the
+				       * changes it missed follow */
+	SEG_EV_DAEMON_STOP = 9,       /* a clean stop; the segment goes */
+	SEG_EV_TYPE_MAX
 };
 
 /* What a SEG_EV_LINK_CHANGE changed. */
@@ -146,23 +175,29 @@ enum seg_event_type {
 #define SEG_CH_MASTER 0x040u
 #define SEG_CH_OTHER 0x080u
 
+/* One event: a ring slot (256 bytes). */
 struct seg_event {
-	uint64_t seq;               /* 1, 2, 3, ... assigned by seg_event_append */
+	uint64_t seq;               /* 1, 2, 3, ... (seg_event_append);
+				     * 0 while the slot is being rewritten */
 	int64_t time_usec;          /* CLOCK_REALTIME */
 	uint16_t type;              /* enum seg_event_type */
-	uint8_t family;             /* address events */
+	uint8_t family;             /* address events: AF_INET, AF_INET6 */
 	uint8_t prefixlen;          /* address events */
-	int32_t ifindex;
+	int32_t ifindex;            /* link and address events, else 0 */
 	uint32_t changed;           /* SEG_CH_* for link changes */
+	uint32_t _pad;
 	char ifname[SEG_IFNAMSIZ];  /* the name now (the old name for a delete) */
-	uint8_t addr[16];           /* address events */
-	char text[SEG_EVENT_TEXT];  /* what changed, for people:
+	uint8_t addr[16];           /* address events: IFA_LOCAL */
+	uint8_t peer[16];           /* address events: IFA_ADDRESS when it
+				     * differs from the local (point-to-point),
+				     * zero otherwise */
+	char text[SEG_EVENT_TEXT];  /* what changed, for people, NUL-ended:
 				     * "operstate DOWN -> UP, mtu 1500 -> 9000" */
 };
 
 struct seg_layout {
 	uint32_t link_capacity, addr_capacity, event_capacity;
-	uint64_t link_offset, addr_offset, event_offset;
+	uint64_t event_offset, link_offset, addr_offset;
 	uint64_t total_size; /* page-rounded */
 };
 
@@ -173,16 +208,28 @@ void seg_layout_compute(struct seg_layout *l, uint32_t links, uint32_t addrs,
 /* Write a fresh header and empty tables into base (total_size bytes). */
 void seg_init(void *base, const struct seg_layout *l);
 
-/* Move the tables of the segment at base (mapped at least as large as the
- * new layout) to the new layout's offsets and update the header.  New
- * capacities must not be smaller than the counts in use, and the event
- * capacity does not change.  Returns 0 or -EINVAL. */
+/* Writer: move the tables of the segment at base (mapped at least as
+ * large as the new layout) to the new layout's offsets and update the
+ * header, inside seg_write_begin/end.  New capacities must not be smaller
+ * than the counts in use, and the ring does not change.  Returns 0 or
+ * -EINVAL. */
 int seg_relayout(void *base, const struct seg_layout *l);
 
-/* Check a mapping before reading it: magic, ABI version, record sizes,
- * and that every table lies within mapped bytes.  Returns 0, -EPROTO
- * (not ours or another ABI) or -ERANGE (remap: the object grew). */
+/* Check a mapping of mapped bytes before reading it: magic, ABI version,
+ * record sizes, and that every part lies within mapped bytes.  Returns
+ * 0, -EPROTO (not an ipcmon segment, or a damaged one),
+ * -EPROTONOSUPPORT (another ABI version: see seg_abi_version) or -ERANGE
+ * (remap: the object grew).  A reader without the semaphore calls it
+ * inside seg_read_begin/retry. */
 int seg_validate(const void *base, size_t mapped);
+
+/* The ABI version of the mapping at base (at least 16 bytes), 0 when it
+ * is not an ipcmon segment. */
+uint32_t seg_abi_version(const void *base);
+
+/* Bytes a reader must map to see the header and the ring, or 0 when the
+ * header is not one of this ABI (then seg_validate says why). */
+size_t seg_ring_span(const struct seg_header *h);
 
 static inline struct seg_link *seg_links(struct seg_header *h)
 {
@@ -199,23 +246,50 @@ static inline struct seg_event *seg_events(struct seg_header *h)
 	return (struct seg_event *)(void *)((char *)h + h->events.offset);
 }
 
+/* ---- the writer (semaphore held) ---- */
+
+/* Enter a change of the tables or figures: the sequence count becomes
+ * odd (it stays odd when a dead writer left it so).  Returns true when
+ * it was even, false when a previous writer died inside a change (the
+ * tables may hold a half-written record). */
+bool seg_write_begin(struct seg_header *h);
+
+/* Leave it: the count becomes even, readers' copies taken meanwhile are
+ * retried. */
+void seg_write_end(struct seg_header *h);
+
 /* Append ev to the ring: assigns ev->seq (copied back to *ev) and
  * updates events_total and last_event_usec.  ev->time_usec is kept when
- * set, else now.  Does not bump the generation: the writer does once per
+ * set, else now.  Lock-free readers see the slot whole or not at all
+ * (see above).  Does not bump the generation: the writer does once per
  * batch (seg_bump). */
 void seg_event_append(struct seg_header *h, struct seg_event *ev);
 
-/* Copy the event with sequence number seq into *ret.  Returns 0, or
- * -ENOENT when it is no longer (or not yet) in the ring. */
-int seg_event_get(struct seg_header *h, uint64_t seq, struct seg_event *ret);
-
-/* Oldest seq still in the ring (event_last_seq + 1 when empty). */
-uint64_t seg_event_first_seq(const struct seg_header *h);
-
-/* Mark a change: generation++ (atomically, release) and update_time. */
+/* Mark a change: generation++ (atomically, release) and update_time.
+ * The caller wakes futex waiters after it let go of the semaphore. */
 void seg_bump(struct seg_header *h);
 
-/* Wall-clock time in microseconds. */
-int64_t seg_now_usec(void);
+/* ---- readers (no lock) ---- */
+
+/* The newest event's seq (acquire: every slot up to it is written), and
+ * the oldest the ring can still hold. */
+uint64_t seg_event_last_seq(const struct seg_header *h);
+uint64_t seg_event_first_seq(const struct seg_header *h);
+
+/* Copy event seq into *ret, checking that the copy is whole.  Returns 0,
+ * -ENOENT (seq 0 or not yet written) or -ESTALE (overwritten: the ring
+ * moved past it, also while we copied). */
+int seg_event_read(const struct seg_header *h, uint64_t seq,
+		   struct seg_event *ret);
+
+/* A consistent read of the tables and figures: note the count, copy,
+ * and retry while seg_read_retry says so.  seg_read_begin returns the
+ * count; an odd one means a change is under way (wait or give up:
+ * seg_read_retry always says retry for it). */
+uint32_t seg_read_begin(const struct seg_header *h);
+bool seg_read_retry(const struct seg_header *h, uint32_t begin);
+
+/* The generation word (acquire). */
+uint32_t seg_generation(const struct seg_header *h);
 
 #endif

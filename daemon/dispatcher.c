@@ -37,14 +37,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "log.h"
 #include "segmap.h"
+#include "usec.h"
 
 #define WAKE_SIGNAL (SIGRTMIN + 4)
 #define HOUSEKEEP_USEC 1000000ULL   /* queue check, beat, log summary */
 #define RECHECK_USEC 50000ULL       /* while a send waits for room */
 #define SEGLOCK_USEC 500000ULL      /* longest wait for the semaphore */
-#define PAUSE_WAIT_USEC 1000000ULL  /* a request waits this for resume */
+#define GATE_WAIT_USEC 1000000ULL   /* a request waits this for the repair */
 #define BADLOG_BURST 5
 #define BADLOG_WINDOW_USEC 10000000ULL
 #define PENALTY_USEC 10000000ULL    /* no waiting for a given-up client */
@@ -73,9 +75,7 @@ struct dispatcher {
 	uint64_t timer_period;
 	atomic_bool stop;
 
-	pthread_mutex_t lock;   /* paused, reading */
-	pthread_cond_t cond;
-	bool paused, reading;
+	struct segmap_gate *gate;
 
 	struct proto_msg rx, tx;
 	uint64_t next_housekeep;
@@ -89,14 +89,6 @@ struct dispatcher {
 
 	_Atomic unsigned long long swept, given_up, purged, qbytes;
 };
-
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 static void on_wake(int sig)
 {
@@ -130,241 +122,6 @@ static bool type_reader(long type)
 	n = read(fd, &c, 1);
 	close(fd);
 	return n == 1;
-}
-
-/* ---- answers (the seam: no queue, no thread) ---- */
-
-static int answer_ping(const struct daemon_status *st, void **buf, size_t *len)
-{
-	struct proto_ping *p = calloc(1, sizeof(*p));
-
-	if (!p)
-		return -ENOMEM;
-	p->pid = (int32_t)st->pid;
-	p->time_usec = seg_now_usec();
-	*buf = p;
-	*len = sizeof(*p);
-	return 0;
-}
-
-static int answer_status(const struct seg_header *h,
-			 const struct daemon_status *st, void **buf, size_t *len)
-{
-	struct proto_status *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -ENOMEM;
-	snprintf(s->version, sizeof(s->version), "%s", PACKAGE_VERSION);
-	s->pid = (int32_t)st->pid;
-	s->collector_pid = (int32_t)atomic_load(&st->collector_pid);
-	s->degraded = atomic_load(&st->degraded);
-	s->start_usec = st->start_usec;
-	s->now_usec = seg_now_usec();
-	s->collector_restarts = atomic_load(&st->collector_restarts);
-	s->fifo_dropped = atomic_load(&st->fifo_dropped);
-	s->requests_total = atomic_load(&st->requests_total);
-	s->bad_requests = atomic_load(&st->bad_requests);
-	if (h) {
-		s->seg_state = h->state;
-		s->cpu_usage_centi = h->cpu_usage_centi;
-		s->ncpu = h->ncpu;
-		s->mem_total = h->mem_total;
-		s->mem_used = h->mem_used;
-		s->mem_available = h->mem_available;
-		s->links = h->links.count;
-		s->addrs = h->addrs.count;
-		s->events_total = h->events_total;
-		s->last_event_usec = h->last_event_usec;
-		s->generation = h->generation;
-		s->resyncs = h->resyncs;
-		s->event_last_seq = h->event_last_seq;
-	} else {
-		s->seg_state = SEG_STATE_STARTING;
-	}
-	if (s->degraded == DEGRADED_NONE && s->seg_state == SEG_STATE_STARTING)
-		s->degraded = DEGRADED_STARTING;
-	if (s->degraded == DEGRADED_NONE && s->seg_state == SEG_STATE_RESYNCING)
-		s->degraded = DEGRADED_RESYNCING;
-	snprintf(s->state_reason, sizeof(s->state_reason), "%s",
-		 daemon_degraded_reason(s->degraded));
-	*buf = s;
-	*len = sizeof(*s);
-	return 0;
-}
-
-/* iproute2's M-DOWN rule for a link whose IFLA_LINK device is in this
- * namespace: peer_up is 1 (up), 0 (down) or -1 (not in the table). */
-static uint8_t link_lflags(const struct seg_link *l, int peer_up)
-{
-	if (l->link > 0 && l->link_netnsid == -1 && peer_up != 1)
-		return PROTO_LINK_M_DOWN;
-	return 0;
-}
-
-static int peer_up_scan(const struct seg_link *links, uint32_t n, int32_t ifindex)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (links[i].ifindex == ifindex)
-			return (links[i].flags & IFF_UP) != 0;
-	return -1;
-}
-
-/* lf[i] for each of the n links of a whole-table copy, through a hash of
- * ifindex -> up: O(n), so 8000 veths do not cost 8000 scans. */
-static int lflags_all(const struct seg_link *l, uint32_t n, uint8_t *lf)
-{
-	struct slot { int32_t ifindex, up; } *t;
-	size_t cap = 16, mask, k;
-
-	while (cap < 2 * (size_t)n)
-		cap <<= 1;
-	mask = cap - 1;
-	t = calloc(cap, sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < n; i++) {
-		if (l[i].ifindex <= 0)
-			continue;
-		for (k = ((uint32_t)l[i].ifindex * 2654435761u) & mask;
-		     t[k].ifindex && t[k].ifindex != l[i].ifindex; k = (k + 1) & mask)
-			;
-		t[k].ifindex = l[i].ifindex;
-		t[k].up = (l[i].flags & IFF_UP) != 0;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		int up = -1;
-
-		if (l[i].link > 0) {
-			for (k = ((uint32_t)l[i].link * 2654435761u) & mask;
-			     t[k].ifindex && t[k].ifindex != l[i].link; k = (k + 1) & mask)
-				;
-			if (t[k].ifindex)
-				up = t[k].up;
-		}
-		lf[i] = link_lflags(&l[i], up);
-	}
-	free(t);
-	return 0;
-}
-
-static int answer_links(const struct seg_header *h, const struct proto_request *rq,
-			void **buf, size_t *len, char *err, size_t errlen)
-{
-	struct seg_header *hh = (struct seg_header *)h; /* read only here */
-	const struct seg_link *links = seg_links(hh);
-	const struct seg_addr *addrs = seg_addrs(hh);
-	bool one = rq->ifname[0] != '\0';
-	uint32_t nl = h->links.count, na = h->addrs.count, i;
-	const struct seg_link *match = NULL;
-	struct proto_links *p;
-	struct seg_link *lo;
-	struct seg_addr *ao;
-	uint8_t *lf;
-	size_t size;
-
-	if (one) {
-		for (i = 0; i < h->links.count && !match; i++)
-			if (strncmp(links[i].name, rq->ifname, SEG_IFNAMSIZ) == 0)
-				match = &links[i];
-		if (!match) {
-			snprintf(err, errlen, "no such interface: %s", rq->ifname);
-			return -ENODEV;
-		}
-		nl = 1;
-		na = 0;
-		for (i = 0; i < h->addrs.count; i++)
-			na += addrs[i].ifindex == match->ifindex;
-	}
-	if (!(rq->flags & PROTO_RQ_ADDRS))
-		na = 0;
-	size = sizeof(*p) + (size_t)nl * (sizeof(*lo) + 1) + (size_t)na * sizeof(*ao);
-	p = calloc(1, size);
-	if (!p)
-		return -ENOMEM;
-	p->nlinks = nl;
-	p->naddrs = na;
-	p->link_size = sizeof(*lo);
-	p->addr_size = sizeof(*ao);
-	p->lflag_size = 1;
-	p->generation = h->generation;
-	lo = (struct seg_link *)(void *)(p + 1);
-	ao = (struct seg_addr *)(void *)(lo + nl);
-	lf = (uint8_t *)(ao + na);
-	memcpy(lo, one ? match : links, (size_t)nl * sizeof(*lo));
-	if (one) {
-		lf[0] = link_lflags(match, match->link > 0 ?
-				    peer_up_scan(links, h->links.count, match->link) : -1);
-	} else if (lflags_all(lo, nl, lf) < 0) {
-		free(p);
-		return -ENOMEM;
-	}
-	if (na && !one)
-		memcpy(ao, addrs, (size_t)na * sizeof(*ao));
-	else if (na)
-		for (i = 0; i < h->addrs.count; i++)
-			if (addrs[i].ifindex == match->ifindex)
-				*ao++ = addrs[i];
-	*buf = p;
-	*len = size;
-	return 0;
-}
-
-static int answer_events(const struct seg_header *h, const struct proto_request *rq,
-			 void **buf, size_t *len)
-{
-	struct seg_header *hh = (struct seg_header *)h;
-	uint64_t first = seg_event_first_seq(h), last = h->event_last_seq, from;
-	uint32_t n = rq->count, k = 0;
-	struct proto_events *p;
-	struct seg_event *ev;
-
-	if (n > h->events.capacity)
-		n = h->events.capacity;
-	if (rq->seq > 0)
-		from = rq->seq + 1 > first ? rq->seq + 1 : first;
-	else
-		from = last >= n && last - n + 1 > first ? last - n + 1 : first;
-	p = calloc(1, sizeof(*p) + (size_t)n * sizeof(*ev));
-	if (!p)
-		return -ENOMEM;
-	ev = (struct seg_event *)(void *)(p + 1);
-	for (uint64_t s = from; s <= last && k < n; s++)
-		if (seg_event_get(hh, s, &ev[k]) == 0)
-			k++;
-	p->first_seq = first;
-	p->last_seq = last;
-	p->n = k;
-	p->event_size = sizeof(*ev);
-	p->generation = h->generation;
-	*buf = p;
-	*len = sizeof(*p) + (size_t)k * sizeof(*ev);
-	return 0;
-}
-
-int dispatcher_answer(const struct seg_header *h,
-		      const struct daemon_status *st,
-		      const struct proto_request *rq, void **ret_buf,
-		      size_t *ret_len, char *err, size_t errlen)
-{
-	*ret_buf = NULL;
-	*ret_len = 0;
-	switch (rq->hdr.op) {
-	case PROTO_OP_PING:
-		return answer_ping(st, ret_buf, ret_len);
-	case PROTO_OP_STATUS:
-		return answer_status(h, st, ret_buf, ret_len);
-	case PROTO_OP_LINKS:
-	case PROTO_OP_EVENTS:
-		if (!h) {
-			snprintf(err, errlen, "the daemon is starting, try again");
-			return -EAGAIN;
-		}
-		if (rq->hdr.op == PROTO_OP_LINKS)
-			return answer_links(h, rq, ret_buf, ret_len, err, errlen);
-		return answer_events(h, rq, ret_buf, ret_len);
-	}
-	snprintf(err, errlen, "unknown operation %u", rq->hdr.op);
-	return -EOPNOTSUPP;
 }
 
 /* ---- the queue ---- */
@@ -402,7 +159,7 @@ static void badlog(struct dispatcher *d, const char *fmt, ...)
 {
 	va_list ap;
 
-	badlog_flush(d, now_usec());
+	badlog_flush(d, usec_mono());
 	if (d->badlog.lines >= BADLOG_BURST) {
 		d->badlog.suppressed++;
 		return;
@@ -650,7 +407,7 @@ static void queue_check(struct dispatcher *d)
 
 static void housekeep(struct dispatcher *d)
 {
-	uint64_t now = now_usec();
+	uint64_t now = usec_mono();
 
 	atomic_fetch_add(&d->st->dispatcher_beat, 1);
 	if (now < d->next_housekeep)
@@ -680,7 +437,7 @@ static int send_msg(struct dispatcher *d, size_t size, uint64_t deadline,
 			if (sweep(d) > 0)
 				continue;
 		}
-		now = now_usec();
+		now = usec_mono();
 		if (atomic_load(&d->stop))
 			return -ECANCELED;
 		if (now >= deadline || penalized(d, type, now))
@@ -703,7 +460,7 @@ static void reply(struct dispatcher *d, const struct proto_hdr *rq, int status,
 		  const void *payload, size_t len, bool wait)
 {
 	uint32_t nparts = proto_parts(len), part;
-	uint64_t deadline = now_usec() + (wait ? d->cfg.reply_timeout_usec : 0);
+	uint64_t deadline = usec_mono() + (wait ? d->cfg.reply_timeout_usec : 0);
 	bool swept = false;
 	int r = 0;
 
@@ -726,7 +483,7 @@ static void reply(struct dispatcher *d, const struct proto_hdr *rq, int status,
 
 		atomic_fetch_add(&d->given_up, 1);
 		atomic_fetch_add(&d->purged, removed);
-		penalize(d, rq->reply_type, now_usec());
+		penalize(d, rq->reply_type, usec_mono());
 		badlog(d, "client %ld %s: gave up its %s reply after %u of %u parts, removed %lu messages",
 		       (long)rq->reply_type,
 		       r == -ESRCH ? "exited" : r == -ETIMEDOUT ? "is not reading" : strerror(-r),
@@ -742,30 +499,19 @@ static void reply_error(struct dispatcher *d, const struct proto_hdr *rq,
 	reply(d, rq, status, msg, len < PROTO_PART_MAX ? len : PROTO_PART_MAX, wait);
 }
 
-/* Copy the answer out of the segment, waiting while the parent repairs
- * the semaphore (dispatcher_pause). */
+/* Copy the answer out of the segment, with the semaphore held, inside
+ * the gate that keeps us out while the parent repairs the semaphore. */
 static int answer(struct dispatcher *d, const struct proto_request *rq,
 		  void **buf, size_t *len, char *err, size_t errlen)
 {
-	struct timespec ts;
-	int r, w = 0;
+	int r = 0;
 
 	if (rq->hdr.op == PROTO_OP_PING)
-		return dispatcher_answer(NULL, d->st, rq, buf, len, err, errlen);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += (time_t)(PAUSE_WAIT_USEC / 1000000);
-	pthread_mutex_lock(&d->lock);
-	while (d->paused && w == 0)
-		w = pthread_cond_timedwait(&d->cond, &d->lock, &ts);
-	if (d->paused) {
-		pthread_mutex_unlock(&d->lock);
+		return answer_request(NULL, d->st, rq, buf, len, err, errlen);
+	if (segmap_gate_enter(d->gate, GATE_WAIT_USEC) < 0) {
 		snprintf(err, errlen, "the daemon is recovering its segment lock, try again");
 		return -EAGAIN;
 	}
-	d->reading = true;
-	pthread_mutex_unlock(&d->lock);
-
-	r = 0;
 	if (!d->mapped) {
 		r = segmap_open(&d->map, d->shm_fd, d->sem, false);
 		d->mapped = r == 0;
@@ -773,11 +519,11 @@ static int answer(struct dispatcher *d, const struct proto_request *rq,
 	if (r == 0)
 		r = segmap_lock(&d->map, SEGLOCK_USEC);
 	if (r == 0) {
-		r = dispatcher_answer(d->map.h, d->st, rq, buf, len, err, errlen);
+		r = answer_request(d->map.h, d->st, rq, buf, len, err, errlen);
 		segmap_unlock(&d->map);
 	} else if (rq->hdr.op == PROTO_OP_STATUS) {
 		/* What the parent knows is worth an answer. */
-		r = dispatcher_answer(NULL, d->st, rq, buf, len, err, errlen);
+		r = answer_request(NULL, d->st, rq, buf, len, err, errlen);
 	} else {
 		if (r != -ETIMEDOUT && r != -EPROTO)
 			log_warnx("segment: %s", strerror(-r));
@@ -786,11 +532,7 @@ static int answer(struct dispatcher *d, const struct proto_request *rq,
 			 "the daemon is starting, try again");
 		r = -EAGAIN;
 	}
-
-	pthread_mutex_lock(&d->lock);
-	d->reading = false;
-	pthread_cond_broadcast(&d->cond);
-	pthread_mutex_unlock(&d->lock);
+	segmap_gate_leave(d->gate);
 	return r;
 }
 
@@ -899,7 +641,8 @@ static void *dispatcher_thread(void *arg)
 }
 
 int dispatcher_start(struct dispatcher **ret, const struct config *cfg,
-		     int shm_fd, sem_t *sem, struct daemon_status *st)
+		     int shm_fd, sem_t *sem, struct segmap_gate *gate,
+		     struct daemon_status *st)
 {
 	struct sigaction sa = { 0 };
 	struct dispatcher *d;
@@ -914,8 +657,7 @@ int dispatcher_start(struct dispatcher **ret, const struct config *cfg,
 	d->shm_fd = shm_fd;
 	d->sem = sem;
 	d->qid = -1;
-	pthread_mutex_init(&d->lock, NULL);
-	pthread_cond_init(&d->cond, NULL);
+	d->gate = gate;
 	atomic_init(&d->stop, false);
 
 	sa.sa_handler = on_wake;
@@ -947,28 +689,6 @@ fail:
 	return r;
 }
 
-void dispatcher_pause(struct dispatcher *d)
-{
-	struct timespec ts;
-	int w = 0;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 1;
-	pthread_mutex_lock(&d->lock);
-	d->paused = true;
-	while (d->reading && w == 0)
-		w = pthread_cond_timedwait(&d->cond, &d->lock, &ts);
-	pthread_mutex_unlock(&d->lock);
-}
-
-void dispatcher_resume(struct dispatcher *d)
-{
-	pthread_mutex_lock(&d->lock);
-	d->paused = false;
-	pthread_cond_broadcast(&d->cond);
-	pthread_mutex_unlock(&d->lock);
-}
-
 void dispatcher_poke(struct dispatcher *d)
 {
 	if (d && d->started)
@@ -997,7 +717,5 @@ void dispatcher_stop(struct dispatcher *d)
 	}
 	if (d->mapped)
 		segmap_close(&d->map);
-	pthread_cond_destroy(&d->cond);
-	pthread_mutex_destroy(&d->lock);
 	free(d);
 }

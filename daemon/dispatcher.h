@@ -16,23 +16,20 @@
 
 #include "config.h"
 #include "proto.h"
+#include "segmap.h"
 #include "segment.h"
 #include "status.h"
 
 struct dispatcher;
 
 /* Create the queue (removing a stale one with our key: we hold the lock
- * file, so no live daemon owns it), and start the thread.  shm_fd and sem
- * stay owned by the caller and must outlive the dispatcher.  Returns 0 or
+ * file, so no live daemon owns it), and start the thread.  shm_fd, sem
+ * and gate stay owned by the caller and must outlive the dispatcher; the
+ * thread enters gate around every read of the segment.  Returns 0 or
  * -errno (nothing left behind on error). */
 int dispatcher_start(struct dispatcher **ret, const struct config *cfg,
-		     int shm_fd, sem_t *sem, struct daemon_status *st);
-
-/* Keep the thread out of the segment (waits for a read in progress to
- * end, at most about a second) so that the parent may repair the
- * semaphore after the collector died; dispatcher_resume lets it go on. */
-void dispatcher_pause(struct dispatcher *d);
-void dispatcher_resume(struct dispatcher *d);
+		     int shm_fd, sem_t *sem, struct segmap_gate *gate,
+		     struct daemon_status *st);
 
 /* Wake the thread so that it proves it is alive (bumps
  * st->dispatcher_beat); the parent's watchdog tick calls this. */
@@ -40,18 +37,6 @@ void dispatcher_poke(struct dispatcher *d);
 
 /* Stop the thread and remove the queue.  Accepts NULL. */
 void dispatcher_stop(struct dispatcher *d);
-
-/* The seam the thread answers with: build the payload answering rq from
- * the segment h (the caller holds the semaphore; h may be NULL when the
- * segment is not mapped yet: only ping and status answer then) and st.
- * On success *ret_buf (malloc'd, the caller frees it) and *ret_len hold
- * the answer.  Returns 0, or a -errno with a message for the client in
- * err: -ENODEV "no such interface: NAME", -EAGAIN (no segment yet),
- * -ENOMEM. */
-int dispatcher_answer(const struct seg_header *h,
-		      const struct daemon_status *st,
-		      const struct proto_request *rq, void **ret_buf,
-		      size_t *ret_len, char *err, size_t errlen);
 
 /* Counters of the queue's housekeeping, for tests and the status log. */
 struct dispatcher_stats {

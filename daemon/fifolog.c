@@ -33,7 +33,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -45,15 +44,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <arpa/inet.h>
-#include <sys/socket.h>
-
-#include "escape.h"
-#include "names.h"
 
 struct fifolog {
 	pthread_mutex_t lock;
@@ -62,238 +54,9 @@ struct fifolog {
 	ino_t ino;
 	int fd;                  /* write end, -1 while we hold none */
 	int epfd;                /* holds fd: readable when readers are gone */
-	bool forked;             /* a copy in a forked child: hands off */
 	_Atomic int format;      /* enum fifo_format */
 	_Atomic uint64_t dropped;
-	struct fifolog *next;    /* in fifolog_all, for the fork handlers */
 };
-
-/* Every live fifolog of this process, so that a fork (the collector)
- * neither inherits a held mutex nor keeps our write end open. */
-static pthread_mutex_t fifolog_all_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct fifolog *fifolog_all;
-static pthread_once_t fifolog_atfork_once = PTHREAD_ONCE_INIT;
-
-static void atfork_prepare(void)
-{
-	pthread_mutex_lock(&fifolog_all_lock);
-	for (struct fifolog *f = fifolog_all; f; f = f->next)
-		pthread_mutex_lock(&f->lock);
-}
-
-static void atfork_parent(void)
-{
-	for (struct fifolog *f = fifolog_all; f; f = f->next)
-		pthread_mutex_unlock(&f->lock);
-	pthread_mutex_unlock(&fifolog_all_lock);
-}
-
-static void atfork_child(void)
-{
-	for (struct fifolog *f = fifolog_all; f; f = f->next) {
-		if (f->fd >= 0)
-			close(f->fd);
-		if (f->epfd >= 0)
-			close(f->epfd);
-		f->fd = f->epfd = -1;
-		f->forked = true;
-		pthread_mutex_unlock(&f->lock);
-	}
-	fifolog_all = NULL;
-	pthread_mutex_unlock(&fifolog_all_lock);
-}
-
-static void atfork_register(void)
-{
-	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
-}
-
-/* ---- formatting ---- */
-
-static void format_time(char *buf, size_t size, int64_t usec)
-{
-	struct tm tm;
-	time_t sec;
-	size_t n;
-
-	if (usec <= 0) {
-		struct timeval tv;
-
-		gettimeofday(&tv, NULL);
-		usec = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-	}
-	sec = (time_t)(usec / 1000000);
-	gmtime_r(&sec, &tm);
-	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%06uZ", (unsigned)(usec % 1000000));
-}
-
-/* What escapes src into at most cap bytes. */
-typedef size_t escape_fn(char *dst, size_t cap, const char *src,
-			 size_t srclen, size_t *consumed);
-
-/* Append src escaped, into what is left of buf up to end (reserving
- * reserve bytes after it); cut with the marker when it does not fit. */
-static size_t put_body(char *buf, size_t len, size_t end, size_t reserve,
-		       escape_fn *esc, const char *src, size_t srclen)
-{
-	size_t cap = end - reserve - len, used;
-	size_t n = esc(buf + len, cap, src, srclen, &used);
-
-	if (used < srclen) {
-		size_t mlen = strlen(FIFOLOG_TRUNCATED);
-
-		n = esc(buf + len, cap - mlen, src, srclen, NULL);
-		memcpy(buf + len + n, FIFOLOG_TRUNCATED, mlen);
-		n += mlen;
-	}
-	return len + n;
-}
-
-/* Short fields (source, interface name): escaped into a fixed buffer. */
-static void put_short(char *dst, size_t size, escape_fn *esc, const char *s,
-		      size_t maxlen)
-{
-	size_t n = esc(dst, size - 1, s, strnlen(s, maxlen), NULL);
-
-	dst[n] = '\0';
-}
-
-/* "time level source message", with extra JSON members for events. */
-static size_t format_line(char *buf, enum fifo_format fmt, int64_t time_usec,
-			  int prio, const char *source, const char *msg,
-			  size_t msglen, const char *json_extra)
-{
-	const char *level = config_loglevel_name((enum log_level)prio);
-	char ts[40], src[6 * 32 + 1];
-	size_t len;
-
-	format_time(ts, sizeof(ts), time_usec);
-	if (fmt == FIFO_FORMAT_JSON) {
-		size_t tail = 2 + strlen(json_extra) + 2; /* "..."} + \n */
-
-		put_short(src, sizeof(src), escape_json, source, 32);
-		len = (size_t)snprintf(buf, FIFOLOG_LINE_MAX,
-				       "{\"time\":\"%s\",\"level\":\"%s\","
-				       "\"source\":\"%s\",\"message\":\"",
-				       ts, level, src);
-		len = put_body(buf, len, FIFOLOG_LINE_MAX, tail, escape_json,
-			       msg, msglen);
-		len += (size_t)snprintf(buf + len, FIFOLOG_LINE_MAX - len,
-					"\"%s}\n", json_extra);
-		/* snprintf wrote a NUL we do not count; the line fits. */
-		return len;
-	}
-	put_short(src, sizeof(src), escape_text, source, 32);
-	len = (size_t)snprintf(buf, FIFOLOG_LINE_MAX, "%s %s %s ", ts, level, src);
-	len = put_body(buf, len, FIFOLOG_LINE_MAX, 1, escape_text, msg, msglen);
-	buf[len++] = '\n';
-	return len;
-}
-
-size_t fifolog_format_record(char *buf, enum fifo_format fmt,
-			     int64_t time_usec, int prio, const char *source,
-			     const char *msg)
-{
-	return format_line(buf, fmt, time_usec, prio, source, msg,
-			   strlen(msg), "");
-}
-
-static const struct {
-	uint32_t bit;
-	const char *name;
-} change_names[] = {
-	{ SEG_CH_NAME, "name" },         { SEG_CH_FLAGS, "flags" },
-	{ SEG_CH_OPERSTATE, "operstate" }, { SEG_CH_CARRIER, "carrier" },
-	{ SEG_CH_MTU, "mtu" },           { SEG_CH_ADDRESS, "address" },
-	{ SEG_CH_MASTER, "master" },     { SEG_CH_OTHER, "other" },
-};
-
-/* The JSON members an event adds after "message"; at most ~1.2 kB:
- * ifname 16 and text 120 bytes, each at most 6 bytes escaped. */
-static void event_json_extra(char *x, size_t size, const struct seg_event *ev,
-			     const char *type)
-{
-	char name[6 * SEG_IFNAMSIZ + 1], text[6 * SEG_EVENT_TEXT + 1];
-	size_t len;
-
-	put_short(name, sizeof(name), escape_json, ev->ifname, SEG_IFNAMSIZ);
-	put_short(text, sizeof(text), escape_json, ev->text, SEG_EVENT_TEXT);
-	len = (size_t)snprintf(x, size,
-			       ",\"seq\":%" PRIu64 ",\"type\":\"%s\","
-			       "\"ifindex\":%" PRId32 ",\"ifname\":\"%s\","
-			       "\"change\":\"%s\"",
-			       ev->seq, type, ev->ifindex, name, text);
-	if (ev->type == SEG_EV_LINK_CHANGE) {
-		const char *sep = "";
-
-		len += (size_t)snprintf(x + len, size - len, ",\"changed\":[");
-		for (size_t i = 0; i < sizeof(change_names) / sizeof(change_names[0]); i++)
-			if (ev->changed & change_names[i].bit) {
-				len += (size_t)snprintf(x + len, size - len, "%s\"%s\"",
-							sep, change_names[i].name);
-				sep = ",";
-			}
-		len += (size_t)snprintf(x + len, size - len, "]");
-	}
-	if (ev->type == SEG_EV_ADDR_NEW || ev->type == SEG_EV_ADDR_DEL) {
-		int af = ev->family == AF_INET6 ? AF_INET6 : AF_INET;
-		const char *fam = names_family(ev->family);
-		char a[INET6_ADDRSTRLEN] = "";
-
-		inet_ntop(af, ev->addr, a, sizeof(a));
-		snprintf(x + len, size - len,
-			 ",\"family\":\"%s\",\"address\":\"%s\",\"prefixlen\":%u",
-			 fam ? fam : "unspec", a, (unsigned)ev->prefixlen);
-	}
-}
-
-int fifolog_event_describe(const struct seg_event *ev, char *msg, size_t size,
-			   const char **ret_source)
-{
-	size_t textlen = strnlen(ev->text, SEG_EVENT_TEXT);
-	const char *source, *what = "";
-	int prio = LOGLEVEL_INFO;
-
-	switch (ev->type) {
-	case SEG_EV_LINK_NEW: source = "link"; what = "added"; break;
-	case SEG_EV_LINK_DEL: source = "link"; what = "removed"; break;
-	case SEG_EV_LINK_CHANGE: source = "link"; what = "changed"; break;
-	case SEG_EV_ADDR_NEW: source = "addr"; what = "address added"; break;
-	case SEG_EV_ADDR_DEL: source = "addr"; what = "address removed"; break;
-	case SEG_EV_RESYNC:
-		source = "netlink";
-		prio = LOGLEVEL_WARNING;
-		what = "netlink overflowed, state resynchronised";
-		break;
-	default: source = "event"; what = "unknown event"; break;
-	}
-	if (ev->type == SEG_EV_RESYNC)
-		snprintf(msg, size, "%.*s", (int)(textlen ? textlen : strlen(what)),
-			 textlen ? ev->text : what);
-	else
-		snprintf(msg, size, "%.*s (%" PRId32 "): %.*s",
-			 (int)strnlen(ev->ifname, SEG_IFNAMSIZ), ev->ifname,
-			 ev->ifindex, (int)(textlen ? textlen : strlen(what)),
-			 textlen ? ev->text : what);
-	*ret_source = source;
-	return prio;
-}
-
-size_t fifolog_format_event(char *buf, enum fifo_format fmt,
-			    const struct seg_event *ev)
-{
-	const char *type = names_event_type(ev->type), *source;
-	char msg[FIFOLOG_EVENT_MSG_MAX], extra[1536] = "";
-	int prio = fifolog_event_describe(ev, msg, sizeof(msg), &source);
-
-	if (!type)
-		type = "unknown";
-	if (fmt == FIFO_FORMAT_JSON)
-		event_json_extra(extra, sizeof(extra), ev, type);
-	return format_line(buf, fmt, ev->time_usec, prio, source, msg, strlen(msg),
-			   extra);
-}
 
 /* ---- the FIFO ---- */
 
@@ -437,12 +200,6 @@ int fifolog_open(struct fifolog **ret, const struct config *cfg, char *err,
 	atomic_init(&f->format, (int)cfg->fifo_format);
 	atomic_init(&f->dropped, 0);
 	close(fd);
-
-	pthread_once(&fifolog_atfork_once, atfork_register);
-	pthread_mutex_lock(&fifolog_all_lock);
-	f->next = fifolog_all;
-	fifolog_all = f;
-	pthread_mutex_unlock(&fifolog_all_lock);
 	*ret = f;
 	return 0;
 fail:
@@ -522,8 +279,6 @@ static void fifolog_write(struct fifolog *f, const char *line, size_t len)
 	ssize_t n;
 
 	pthread_mutex_lock(&f->lock);
-	if (f->forked)
-		goto out;
 	if (f->fd < 0 && writer_open(f) < 0)
 		goto drop;
 	/* O_NONBLOCK and len <= PIPE_BUF: all of it, or EAGAIN. */
@@ -543,20 +298,22 @@ out:
 void fifolog_log(int prio, const char *source, const char *msg, void *userdata)
 {
 	struct fifolog *f = userdata;
-	char line[FIFOLOG_LINE_MAX];
+	char line[EVENT_LINE_MAX + 1];
 	size_t len;
 
-	len = fifolog_format_record(line, (enum fifo_format)atomic_load(&f->format),
-				    0, prio, source, msg);
+	len = event_record_line(line, sizeof(line),
+				(enum fifo_format)atomic_load(&f->format), 0, prio,
+				source, msg);
 	fifolog_write(f, line, len);
 }
 
 void fifolog_event(struct fifolog *f, const struct seg_event *ev)
 {
-	char line[FIFOLOG_LINE_MAX];
+	char line[EVENT_LINE_MAX + 1];
 	size_t len;
 
-	len = fifolog_format_event(line, (enum fifo_format)atomic_load(&f->format), ev);
+	len = event_line(line, sizeof(line), (enum fifo_format)atomic_load(&f->format),
+			 ev);
 	fifolog_write(f, line, len);
 }
 
@@ -595,25 +352,15 @@ void fifolog_close(struct fifolog *f)
 
 	if (!f)
 		return;
-	pthread_mutex_lock(&fifolog_all_lock);
-	for (struct fifolog **p = &fifolog_all; *p; p = &(*p)->next)
-		if (*p == f) {
-			*p = f->next;
-			break;
-		}
-	pthread_mutex_unlock(&fifolog_all_lock);
-
-	if (!f->forked) {
-		/* A reader still blocked in open() would wait forever on a
-		 * FIFO that is gone: let it in, so that it sees end of file. */
-		if (f->fd < 0)
-			writer_open(f);
-		writer_close(f);
-		if (lstat(f->path, &st) == 0 && S_ISFIFO(st.st_mode) &&
-		    st.st_dev == f->dev && st.st_ino == f->ino)
-			unlink(f->path);
-		close(f->epfd);
-	}
+	/* A reader still blocked in open() would wait forever on a FIFO
+	 * that is gone: let it in, so that it sees end of file. */
+	if (f->fd < 0)
+		writer_open(f);
+	writer_close(f);
+	if (lstat(f->path, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    st.st_dev == f->dev && st.st_ino == f->ino)
+		unlink(f->path);
+	close(f->epfd);
 	pthread_mutex_destroy(&f->lock);
 	free(f);
 }

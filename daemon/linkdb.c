@@ -25,6 +25,7 @@
 #include <netlink/route/link.h>
 
 #include "names.h"
+#include "usec.h"
 
 #define NONE UINT32_MAX
 #define MIN_GROW 16
@@ -548,7 +549,7 @@ int linkdb_link_update(struct linkdb *db, struct rtnl_link *link)
 	if (slot == NONE) {
 		memset(&n, 0, sizeof(n));
 		link_from_nl(&n, link);
-		n.last_change_usec = seg_now_usec();
+		n.last_change_usec = usec_now();
 		if (rtnl_link_get_carrier_changes(link, &cc) == 0)
 			n.carrier_changes = cc;
 		return link_insert(db, &n);
@@ -566,7 +567,7 @@ int linkdb_link_update(struct linkdb *db, struct rtnl_link *link)
 		*o = n;
 		return 0;
 	}
-	n.last_change_usec = seg_now_usec();
+	n.last_change_usec = usec_now();
 	*o = n;
 	link_event_init(&ev, SEG_EV_LINK_CHANGE, &n);
 	ev.changed = ch;
@@ -632,6 +633,7 @@ static void addr_event(struct linkdb *db, const struct seg_addr *r, bool added)
 	ev.family = r->family;
 	ev.prefixlen = r->prefixlen;
 	memcpy(ev.addr, r->local, sizeof(ev.addr));
+	memcpy(ev.peer, r->peer, sizeof(ev.peer));
 	if (ls != NONE)
 		memcpy(ev.ifname, seg_links(H(db))[ls].name, sizeof(ev.ifname));
 	addr_text(r, added, &t);

@@ -4,12 +4,16 @@
 noinst_LIBRARIES += daemon/libipcmond.a
 daemon_libipcmond_a_CFLAGS = $(AM_CFLAGS) $(LIBNL_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 daemon_libipcmond_a_SOURCES = \
+	daemon/answer.c \
+	daemon/answer.h \
+	daemon/child.c \
+	daemon/child.h \
 	daemon/collector.c \
 	daemon/collector.h \
+	daemon/collector_main.c \
+	daemon/collector_main.h \
 	daemon/linkdb.c \
 	daemon/linkdb.h \
-	daemon/escape.c \
-	daemon/escape.h \
 	daemon/fifolog.c \
 	daemon/fifolog.h \
 	daemon/daemonize.c \
@@ -20,6 +24,8 @@ daemon_libipcmond_a_SOURCES = \
 	daemon/lockfile.h \
 	daemon/log.c \
 	daemon/log.h \
+	daemon/nlsource.c \
+	daemon/nlsource.h \
 	daemon/segmap.c \
 	daemon/segmap.h \
 	daemon/status.h \

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "escape.h"
+#include "event.h"
+#include "usec.h"
 
 #define LOG_LINE_MAX 4096
 
@@ -68,40 +68,30 @@ void log_set_sink(log_sink_fn *fn, void *userdata, bool to_stderr)
 	log_to_stderr = to_stderr || !fn;
 }
 
-void log_timestamp(char *buf, unsigned long size)
-{
-	struct timeval tv;
-	struct tm tm;
-	char tmp[32];
-
-	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%06ldZ", tmp, (long)tv.tv_usec);
-}
-
+/* One record, one line, whatever msg holds (a newline in it would start
+ * a journal entry without our priority): the journal's "<N>source: msg",
+ * or elsewhere the event model's text line, as on the FIFO. */
 static void write_stderr(int prio, const char *source, const char *msg)
 {
-	/* One record, one line, whatever msg holds: a newline in it
-	 * would start a journal entry without our priority. */
-	char src[4 * 32 + 1], body[4 * LOG_LINE_MAX + 1];
-	size_t used, len = strlen(msg), n;
+	/* a message of LOG_LINE_MAX bytes fits escaped (at most 4 bytes
+	 * a byte): on stderr only a longer record from the collector is cut */
+	char line[4 * LOG_LINE_MAX + EVENT_LINE_MIN];
+	size_t n;
 
-	n = escape_text(src, sizeof(src) - 1, source, strnlen(source, 32), NULL);
-	src[n] = '\0';
-	n = escape_text(body, sizeof(body) - 1, msg, len, &used);
-	body[n] = '\0';
 	if (log_journal) {
-		fprintf(stderr, "<%d>%s: %s%s\n", prio, src, body,
-			used < len ? "...[truncated]" : "");
+		n = (size_t)snprintf(line, sizeof(line), "<%d>", prio);
+		n += escape_text(line + n, 4 * EVENT_SOURCE_MAX, source,
+				 strnlen(source, EVENT_SOURCE_MAX), NULL);
+		memcpy(line + n, ": ", 2);
+		n += 2;
+		n += escape_text_cut(line + n, sizeof(line) - n - 1, msg, strlen(msg),
+				     EVENT_TRUNCATED, NULL);
+		line[n++] = '\n';
 	} else {
-		char ts[40];
-
-		log_timestamp(ts, sizeof(ts));
-		fprintf(stderr, "%s %s %s: %s%s\n", ts,
-			config_loglevel_name((enum log_level)prio), src, body,
-			used < len ? "...[truncated]" : "");
+		n = event_record_line(line, sizeof(line), FIFO_FORMAT_TEXT, 0, prio,
+				      source, msg);
 	}
+	fwrite(line, 1, n, stderr);
 	fflush(stderr);
 }
 
@@ -129,14 +119,6 @@ void log_record(int prio, const char *source, const char *msg)
 	errno = saved;
 }
 
-static uint64_t monotonic_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* Start a new interval if the current one is over, with the summary. */
 static void ratelimit_roll(struct log_ratelimit *rl, const char *what,
 			   uint64_t now)
@@ -156,7 +138,7 @@ bool log_ratelimit(struct log_ratelimit *rl, const char *what)
 	int saved = errno;
 	bool ok;
 
-	ratelimit_roll(rl, what, monotonic_usec());
+	ratelimit_roll(rl, what, usec_mono());
 	ok = rl->count < rl->burst;
 	if (ok)
 		rl->count++;
@@ -169,7 +151,7 @@ bool log_ratelimit(struct log_ratelimit *rl, const char *what)
 void log_ratelimit_flush(struct log_ratelimit *rl, const char *what)
 {
 	int saved = errno;
-	uint64_t now = monotonic_usec();
+	uint64_t now = usec_mono();
 
 	if (rl->suppressed > 0 && now - rl->begin_usec >= rl->interval_usec) {
 		/* the summary closes the interval; the next record opens one */

@@ -9,8 +9,9 @@
  * preserved by every function here.  A record is always one line on
  * stderr: control characters and invalid UTF-8 in it are escaped
  * (escape.h).  The stderr line is
- *   "2026-11-21T10:00:00.123456Z warning main: message"  (not the journal)
- *   "<4>main: message"                                   (the journal)
+ *   "2026-11-21T10:00:00.123456Z warning main message"  (not the journal:
+ *                                   the FIFO's text line, common/event.h)
+ *   "<4>main: message"                                  (the journal)
  */
 #ifndef IPCMON_LOG_H
 #define IPCMON_LOG_H
@@ -79,8 +80,5 @@ bool log_ratelimit(struct log_ratelimit *rl, const char *what);
  * gets its summary). */
 void log_ratelimit_flush(struct log_ratelimit *rl, const char *what);
 
-/* Format the current wall-clock time as ISO-8601 UTC with microseconds
- * ("2026-11-21T10:00:00.123456Z"); buf needs 28 bytes. */
-void log_timestamp(char *buf, unsigned long size);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "collector_main.h"
 #include "daemonize.h"
 #include "lockfile.h"
 #include "log.h"
@@ -128,7 +129,7 @@ static bool netns_name_ok(const char *name)
 }
 
 /* Enter network namespace name before anything opens netlink: the
- * collector forked later inherits it.  Returns 0 or -errno (message in
+ * collector started later inherits it.  Returns 0 or -errno (message in
  * err). */
 static int netns_enter(const char *name, char *err, size_t errlen)
 {
@@ -182,6 +183,9 @@ int main(int argc, char *argv[])
 	char err[512], pid_file[PATH_MAX];
 	int opt, r, status = 2, lock_fds[CONFIG_LOCK_N];
 
+	/* The collector's role: exec'd by the parent (child.c). */
+	if (argc == 2 && strcmp(argv[1], COLLECTOR_ARG) == 0)
+		return collector_main();
 	if (cmdline_init(&o.cl, own, CONFIG_DAEMON, argc) < 0) {
 		fprintf(stderr, "ipcmond: out of memory\n");
 		return 1;

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "usec.h"
+
 static int map_size(struct segmap *m, size_t size)
 {
 	int prot = PROT_READ | (m->writer ? PROT_WRITE : 0);
@@ -35,6 +37,7 @@ int segmap_open(struct segmap *m, int fd, sem_t *sem, bool writer)
 	m->h = NULL;
 	m->mapped = 0;
 	m->writer = writer;
+	m->tainted = false;
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if ((size_t)st.st_size < sizeof(struct seg_header))
@@ -48,13 +51,7 @@ static int sem_lock(sem_t *sem, uint64_t timeout_usec)
 
 	if (timeout_usec == 0)
 		return sem_trywait(sem) < 0 ? (errno == EAGAIN ? -ETIMEDOUT : -errno) : 0;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += (time_t)(timeout_usec / 1000000);
-	ts.tv_nsec += (long)(timeout_usec % 1000000) * 1000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	ts = usec_realtime_deadline(timeout_usec);
 	while (sem_timedwait(sem, &ts) < 0) {
 		if (errno != EINTR)
 			return -errno;
@@ -78,16 +75,29 @@ int segmap_lock(struct segmap *m, uint64_t timeout_usec)
 		sem_post(m->sem);
 		return r;
 	}
-	if (m->writer)
+	if (m->writer) {
 		m->h->lock_owner = (int32_t)getpid();
+		/* A count left odd is a dead writer's: the tables may hold a
+		 * half-written record until a full dump rewrote them. */
+		if (!seg_write_begin(m->h))
+			m->tainted = true;
+	}
 	return 0;
 }
 
 void segmap_unlock(struct segmap *m)
 {
-	if (m->writer)
+	if (m->writer) {
+		if (!m->tainted)
+			seg_write_end(m->h);
 		m->h->lock_owner = 0;
+	}
 	sem_post(m->sem);
+}
+
+void segmap_untaint(struct segmap *m)
+{
+	m->tainted = false;
 }
 
 int segmap_grow(struct segmap *m, const struct seg_layout *l)
@@ -108,19 +118,104 @@ int segmap_grow(struct segmap *m, const struct seg_layout *l)
 	return seg_relayout(m->h, l);
 }
 
-int segmap_release_dead(struct segmap *m)
+void segmap_gate_init(struct segmap_gate *g)
 {
-	int v;
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->cond, NULL);
+	g->closed = false;
+	g->inside = 0;
+}
 
+void segmap_gate_destroy(struct segmap_gate *g)
+{
+	pthread_cond_destroy(&g->cond);
+	pthread_mutex_destroy(&g->lock);
+}
+
+/* Wait on the gate's condition until done() or the deadline. */
+static bool gate_wait(struct segmap_gate *g, bool (*done)(const struct segmap_gate *),
+		      uint64_t timeout_usec)
+{
+	struct timespec ts = usec_realtime_deadline(timeout_usec);
+	int w = 0;
+
+	while (!done(g) && w == 0)
+		w = pthread_cond_timedwait(&g->cond, &g->lock, &ts);
+	return done(g);
+}
+
+static bool gate_open_p(const struct segmap_gate *g)
+{
+	return !g->closed;
+}
+
+static bool gate_empty_p(const struct segmap_gate *g)
+{
+	return g->inside == 0;
+}
+
+int segmap_gate_enter(struct segmap_gate *g, uint64_t timeout_usec)
+{
+	int r = -EAGAIN;
+
+	pthread_mutex_lock(&g->lock);
+	if (gate_wait(g, gate_open_p, timeout_usec)) {
+		g->inside++;
+		r = 0;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return r;
+}
+
+void segmap_gate_leave(struct segmap_gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->inside--;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+bool segmap_gate_close(struct segmap_gate *g, uint64_t timeout_usec)
+{
+	bool empty;
+
+	pthread_mutex_lock(&g->lock);
+	g->closed = true;
+	empty = gate_wait(g, gate_empty_p, timeout_usec);
+	if (!empty) {
+		g->closed = false;
+		pthread_cond_broadcast(&g->cond);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return empty;
+}
+
+void segmap_gate_open(struct segmap_gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->closed = false;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+int segmap_repair(struct segmap *m, struct segmap_gate *g, uint64_t timeout_usec)
+{
+	int v, r = 0;
+
+	if (!segmap_gate_close(g, timeout_usec))
+		return -EBUSY;
 	if (sem_getvalue(m->sem, &v) < 0)
-		return -errno;
-	if (v > 0)
-		return 0;
-	if (m->writer)
-		m->h->lock_owner = 0;
-	if (sem_post(m->sem) < 0)
-		return -errno;
-	return 1;
+		r = -errno;
+	else if (v <= 0) {
+		/* The count stays odd if the dead writer was inside a
+		 * change: readers keep off until the next collector's first
+		 * dump (segment.h). */
+		if (m->writer)
+			m->h->lock_owner = 0;
+		r = sem_post(m->sem) < 0 ? -errno : 1;
+	}
+	segmap_gate_open(g);
+	return r;
 }
 
 void segmap_close(struct segmap *m)

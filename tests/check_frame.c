@@ -14,19 +14,26 @@
 START_TEST(test_roundtrip)
 {
 	char buf[FRAME_MAX];
-	struct seg_event ev = { .seq = 42, .type = SEG_EV_LINK_NEW, .ifindex = 7 };
+	struct frame_events ev = { .last_seq = 42 };
+	struct frame_config cfg = { .log_level = 6, .restarts = 2 };
 	const struct frame_hdr *h;
 	const void *p;
 	int n;
 
-	strcpy(ev.ifname, "veth0");
-	n = frame_pack(buf, sizeof(buf), FRAME_EVENT, &ev, sizeof(ev));
+	n = frame_pack(buf, sizeof(buf), FRAME_EVENTS, &ev, sizeof(ev));
 	ck_assert_int_eq(n, (int)(sizeof(struct frame_hdr) + sizeof(ev)));
 	ck_assert_int_eq(frame_unpack(buf, (size_t)n, &h, &p), 0);
-	ck_assert_uint_eq(h->type, FRAME_EVENT);
+	ck_assert_uint_eq(h->type, FRAME_EVENTS);
 	ck_assert_uint_eq(h->len, sizeof(ev));
 	ck_assert_mem_eq(p, &ev, sizeof(ev));
-	ck_assert_str_eq(frame_type_name(h->type), "event");
+	ck_assert_str_eq(frame_type_name(h->type), "events");
+	/* The configuration fits one frame. */
+	strcpy(cfg.sem_name, "/ipc_sem");
+	n = frame_pack(buf, sizeof(buf), FRAME_CONFIG, &cfg, sizeof(cfg));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(frame_unpack(buf, (size_t)n, &h, &p), 0);
+	ck_assert_uint_eq(h->type, FRAME_CONFIG);
+	ck_assert_mem_eq(p, &cfg, sizeof(cfg));
 }
 END_TEST
 

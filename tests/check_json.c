@@ -3,7 +3,8 @@
  */
 /* check_json.c - the JSON writer, checked against a real parser: every
  * string we write, whatever its bytes, must parse (python3's json) to the
- * string we meant: valid UTF-8 as it is, each stray byte as U+00XX. */
+ * string we meant: valid UTF-8 as it is, each stray byte as U+00XX; and
+ * its memory buffer writes what its stream writes, never past its end. */
 #include "json.h"
 
 #include <check.h>
@@ -31,9 +32,26 @@ static const char *const verify_py =
 	"doc = json.loads(open(sys.argv[3], encoding='utf-8').read())\n"
 	"assert doc == {'a': [1, -2, True, None, 'x\"y', {'b': 1.50}], 'c': {}}, doc\n";
 
+/* s as a JSON string on a stream, and the same into a memory buffer:
+ * both sinks must write the same bytes. */
 static void add_case(FILE *js, FILE *hx, const char *s, size_t len)
 {
-	json_write_string(js, s, len);
+	char *sbuf = NULL, mbuf[6 * 64 + 2];
+	size_t slen = 0;
+	FILE *sf = open_memstream(&sbuf, &slen);
+	struct json j;
+
+	ck_assert_ptr_nonnull(sf);
+	json_init(&j, sf);
+	json_bytes(&j, NULL, s, len);
+	fclose(sf);
+	json_init_buf(&j, mbuf, sizeof(mbuf));
+	json_bytes(&j, NULL, s, len);
+	ck_assert(!j.overflow);
+	ck_assert_uint_eq(j.len, slen);
+	ck_assert_int_eq(memcmp(mbuf, sbuf, slen), 0);
+	fwrite(sbuf, 1, slen, js);
+	free(sbuf);
 	fputc('\n', js);
 	for (size_t i = 0; i < len; i++)
 		fprintf(hx, "%02x", (unsigned char)s[i]);
@@ -123,11 +141,99 @@ START_TEST(test_escape_exact)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct json j;
 
-	json_write_string(f, "a\"\\\x01\xff\xc3\xa9", 7);
+	json_init(&j, f);
+	json_bytes(&j, NULL, "a\"\\\x01\xff\xc3\xa9", 7);
 	fclose(f);
 	ck_assert_str_eq(buf, "\"a\\\"\\\\\\u0001\\u00ff\xc3\xa9\"");
 	free(buf);
+}
+END_TEST
+
+static void write_doc(struct json *j)
+{
+	json_object_begin(j, NULL);
+	json_uint(j, "seq", 18446744073709551615ULL);
+	json_int(j, "i", -5);
+	json_array_begin(j, "l");
+	json_str(j, NULL, "x");
+	json_bool(j, NULL, false);
+	json_null(j, NULL);
+	json_array_end(j);
+	json_double(j, "d", 0.25, 2);
+	json_strn(j, "n", "veth0\0junk", 16);
+	json_object_end(j);
+}
+
+/* A document into a buffer: the same bytes as on a stream when it fits;
+ * when it does not, overflow is set and no byte lands past cap. */
+START_TEST(test_buffer_sink)
+{
+	char *sbuf = NULL, mbuf[128];
+	size_t slen = 0;
+	FILE *sf = open_memstream(&sbuf, &slen);
+	struct json j;
+
+	ck_assert_ptr_nonnull(sf);
+	for (int sink = 0; sink < 2; sink++) {
+		if (sink == 0)
+			json_init(&j, sf);
+		else
+			json_init_buf(&j, mbuf, sizeof(mbuf));
+		write_doc(&j);
+	}
+	fclose(sf);
+	ck_assert(!j.overflow);
+	ck_assert_uint_eq(j.len, slen);
+	ck_assert_int_eq(memcmp(mbuf, sbuf, slen), 0);
+	ck_assert_str_eq(sbuf, "{\"seq\":18446744073709551615,\"i\":-5,"
+			       "\"l\":[\"x\",false,null],\"d\":0.25,\"n\":\"veth0\"}");
+
+	/* every cap short of the whole: overflow, nothing written past it */
+	for (size_t cap = 0; cap < slen; cap++) {
+		memset(mbuf, '#', sizeof(mbuf));
+		json_init_buf(&j, mbuf, cap);
+		write_doc(&j);
+		ck_assert_msg(j.overflow, "cap %zu", cap);
+		ck_assert_uint_le(j.len, cap);
+		ck_assert_int_eq(memcmp(mbuf, sbuf, j.len), 0); /* a prefix */
+		for (size_t i = cap; i < sizeof(mbuf); i++)
+			ck_assert_int_eq(mbuf[i], '#');
+	}
+	free(sbuf);
+}
+END_TEST
+
+/* json_bytes_cut: whole when it fits, else cut between escapes with the
+ * marker, leaving reserve bytes free; a stream takes it whole. */
+START_TEST(test_bytes_cut)
+{
+	char buf[64];
+	struct json j;
+	bool cut;
+
+	json_init_buf(&j, buf, sizeof(buf));
+	cut = json_bytes_cut(&j, "m", "short", 5, 1, "~");
+	ck_assert(!cut);
+	ck_assert_uint_eq(j.len, strlen("\"m\":\"short\""));
+	ck_assert_int_eq(memcmp(buf, "\"m\":\"short\"", j.len), 0);
+
+	/* "m":" is 5 bytes; 64 - 5 - 1 (quote) - 1 (reserve) = 57 for the
+	 * body and the marker: 49 a's and one \u0001 (55 bytes), the next
+	 * \u0001 (6) is not split, then the marker */
+	json_init_buf(&j, buf, sizeof(buf));
+	cut = json_bytes_cut(&j, "m", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\x01\x01\x01", 52,
+			     1, "~");
+	ck_assert(cut);
+	ck_assert(!j.overflow);
+	ck_assert_uint_eq(j.len, 5 + 55 + 1 + 1);
+	ck_assert_int_eq(memcmp(buf + 5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\u0001~\"", 57), 0);
+
+	/* no room even for the marker: overflow */
+	json_init_buf(&j, buf, 8);
+	ck_assert(json_bytes_cut(&j, "m", "abc", 3, 1, "~~~"));
+	ck_assert(j.overflow);
 }
 END_TEST
 
@@ -137,6 +243,8 @@ static Suite *json_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_escape_exact);
+	tcase_add_test(tc, test_buffer_sink);
+	tcase_add_test(tc, test_bytes_cut);
 	tcase_add_test(tc, test_escape_against_python);
 	suite_add_tcase(s, tc);
 	return s;

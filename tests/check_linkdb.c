@@ -21,6 +21,8 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 
+#include "event.h"
+
 #define MAXEV 4096
 
 static int fd = -1;
@@ -334,6 +336,32 @@ START_TEST(test_addresses)
 }
 END_TEST
 
+/* A point-to-point address: its event carries the peer, and the event
+ * model shows it ("address" in JSON, "peer" in the message). */
+START_TEST(test_peer_address)
+{
+	struct rtnl_addr *a = mkaddr(5, "10.0.0.1", AF_INET, 0);
+	struct nl_addr *peer;
+	uint8_t want[16] = { 10, 0, 0, 2 };
+	char line[EVENT_LINE_MAX + 1];
+
+	apply_link(5, "ppp0", UP_FLAGS, IF_OPER_UP, 1500);
+	nev = 0;
+	ck_assert_int_eq(nl_addr_parse("10.0.0.2/32", AF_INET, &peer), 0);
+	ck_assert_int_eq(rtnl_addr_set_peer(a, peer), 0);
+	nl_addr_put(peer);
+	ck_assert_int_eq(linkdb_addr_update(db, a), 1);
+	rtnl_addr_put(a);
+	ck_assert_int_eq(nev, 1);
+	ck_assert_str_eq(evs[0].text, "added 10.0.0.1 peer 10.0.0.2/32 scope global");
+	ck_assert_int_eq(memcmp(evs[0].peer, want, sizeof(want)), 0);
+	event_line(line, sizeof(line), FIFO_FORMAT_JSON, &evs[0]);
+	ck_assert_ptr_nonnull(strstr(line, "\"local\":\"10.0.0.1\",\"prefixlen\":32,"
+					  "\"address\":\"10.0.0.2\""));
+	ck_assert_int_eq(linkdb_verify(db), 0);
+}
+END_TEST
+
 START_TEST(test_delete_with_addresses)
 {
 	apply_link(5, "veth0", UP_FLAGS, IF_OPER_UP, 1500);
@@ -534,9 +562,10 @@ START_TEST(test_text_cut_cleanly)
 	n = strlen(evs[0].text);
 	ck_assert_uint_lt(n, SEG_EVENT_TEXT);
 	ck_assert_str_eq(evs[0].text + n - 5, ", ...");
-	/* whole parts only: the long flags part did not fit */
+	/* whole parts only: the address part did not fit */
 	ck_assert_str_eq(evs[0].text, "name veth0 -> a-much-longer-n, operstate DOWN -> "
-			 "LOWERLAYERDOWN, carrier off -> on, ...");
+			 "LOWERLAYERDOWN, carrier off -> on, flags +UP +NOARP +PROMISC "
+			 "+ALLMULTI +LOWER_UP +DORMANT, mtu 1500 -> 65535, ...");
 	ck_assert_uint_eq(evs[0].changed, SEG_CH_NAME | SEG_CH_OPERSTATE | SEG_CH_CARRIER |
 			  SEG_CH_FLAGS | SEG_CH_MTU | SEG_CH_ADDRESS | SEG_CH_MASTER);
 }
@@ -590,6 +619,7 @@ static Suite *linkdb_suite(void)
 	tcase_add_test(tc, test_inet6_stub_ignored);
 	tcase_add_test(tc, test_bridge_device_and_port_messages);
 	tcase_add_test(tc, test_addresses);
+	tcase_add_test(tc, test_peer_address);
 	tcase_add_test(tc, test_delete_with_addresses);
 	tcase_add_test(tc, test_growth_keeps_records);
 	tcase_add_test(tc, test_index_integrity);

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "event.h"
+
 static char errpath[64];
 static int saved_stderr = -1;
 
@@ -85,8 +87,8 @@ START_TEST(test_plain_stderr)
 	log_init(LOGLEVEL_DEBUG, "main");
 	log_warnx("disk %s", "full");
 	log_debug("detail");
-	assert_matches(err_text(), "^" TS_RE " warning main: disk full\n" TS_RE
-				   " debug main: detail\n$");
+	assert_matches(err_text(), "^" TS_RE " warning main disk full\n" TS_RE
+				   " debug main detail\n$");
 }
 END_TEST
 
@@ -110,12 +112,12 @@ START_TEST(test_journal_stream_elsewhere)
 	set_journal_stream(false);
 	log_init(LOGLEVEL_INFO, "main");
 	log_info("hello");
-	assert_matches(err_text(), "^" TS_RE " info main: hello\n$");
+	assert_matches(err_text(), "^" TS_RE " info main hello\n$");
 
 	setenv("JOURNAL_STREAM", "garbage", 1);
 	log_init(LOGLEVEL_INFO, "main");
 	log_info("again");
-	assert_matches(err_text(), "\n" TS_RE " info main: again\n$");
+	assert_matches(err_text(), "\n" TS_RE " info main again\n$");
 }
 END_TEST
 
@@ -207,6 +209,25 @@ START_TEST(test_one_line_per_record)
 }
 END_TEST
 
+/* Outside the journal a record is the event model's text line, the one
+ * the FIFO shows: the same escapes, UTF-8 as it is. */
+START_TEST(test_plain_line_is_fifo_line)
+{
+	const char *got, *sp;
+	char want[EVENT_LINE_MIN];
+
+	log_init(LOGLEVEL_INFO, "main");
+	log_warnx("bad name 'a\nb\\\xc3\xa9\xff'");
+	got = err_text();
+	sp = strchr(got, ' '); /* after the time stamp */
+	ck_assert_ptr_nonnull(sp);
+	event_record_line(want, sizeof(want), FIFO_FORMAT_TEXT, 1, LOGLEVEL_WARNING, "main",
+			  "bad name 'a\nb\\\xc3\xa9\xff'");
+	ck_assert_str_eq(sp, strchr(want, ' '));
+	ck_assert_str_eq(sp, " warning main bad name 'a\\nb\\\\\xc3\xa9\\xff'\n");
+}
+END_TEST
+
 START_TEST(test_ratelimit)
 {
 	struct log_ratelimit rl = LOG_RATELIMIT_INIT(1000000, 3);
@@ -258,6 +279,7 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, test_sink_and_sources);
 	tcase_add_test(tc, test_warn_errno);
 	tcase_add_test(tc, test_one_line_per_record);
+	tcase_add_test(tc, test_plain_line_is_fifo_line);
 	tcase_add_test(tc, test_ratelimit);
 	suite_add_tcase(s, tc);
 	return s;

@@ -99,9 +99,6 @@ START_TEST(test_scope_family_type)
 	ck_assert_str_eq(names_link_type(ARPHRD_ETHER), "ether");
 	ck_assert_str_eq(names_link_type(ARPHRD_LOOPBACK), "loopback");
 	ck_assert_ptr_null(names_link_type(0x1234));
-	ck_assert_str_eq(names_event_type(SEG_EV_LINK_CHANGE), "link-change");
-	ck_assert_str_eq(names_event_type(SEG_EV_RESYNC), "resync");
-	ck_assert_ptr_null(names_event_type(0));
 	ck_assert_str_eq(names_addr_flag(IFA_F_PERMANENT), "permanent");
 	ck_assert_str_eq(names_addr_flag(IFA_F_NOPREFIXROUTE), "noprefixroute");
 	ck_assert_ptr_null(names_addr_flag(0));

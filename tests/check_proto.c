@@ -236,7 +236,7 @@ START_TEST(test_asm_duplicate_and_stale)
 	ck_assert_int_eq(proto_asm_add(&a, &p.r[0], payload_of(&p, 0)), -EALREADY);
 	ck_assert_int_eq(proto_asm_add(&a, &other.r[0], other.data), -ESTALE);
 	other.r[0].hdr.id = 11;
-	other.r[0].hdr.op = PROTO_OP_EVENTS; /* same id, other op */
+	other.r[0].hdr.op = PROTO_OP_STATUS; /* same id, other op */
 	ck_assert_int_eq(proto_asm_add(&a, &other.r[0], other.data), -ESTALE);
 	ck_assert_int_eq(proto_asm_add(&a, &p.r[1], payload_of(&p, 1)), 0);
 	ck_assert_int_eq(proto_asm_add(&a, &p.r[2], payload_of(&p, 2)), 1);

@@ -21,10 +21,11 @@ START_TEST(test_layout)
 	struct seg_layout l;
 
 	seg_layout_compute(&l, 10, 20, 30);
-	ck_assert_uint_ge(l.link_offset, sizeof(struct seg_header));
+	/* ABI 2: the ring first, where it never moves, then the tables */
+	ck_assert_uint_ge(l.event_offset, sizeof(struct seg_header));
+	ck_assert_uint_ge(l.link_offset, l.event_offset + 30 * sizeof(struct seg_event));
 	ck_assert_uint_ge(l.addr_offset, l.link_offset + 10 * sizeof(struct seg_link));
-	ck_assert_uint_ge(l.event_offset, l.addr_offset + 20 * sizeof(struct seg_addr));
-	ck_assert_uint_ge(l.total_size, l.event_offset + 30 * sizeof(struct seg_event));
+	ck_assert_uint_ge(l.total_size, l.addr_offset + 20 * sizeof(struct seg_addr));
 	ck_assert_uint_eq(l.total_size % 4096, 0);
 	ck_assert_uint_eq(l.link_offset % 8, 0);
 	ck_assert_uint_eq(l.addr_offset % 8, 0);
@@ -54,7 +55,7 @@ START_TEST(test_init_validate)
 	ck_assert_int_eq(seg_validate(base, l.total_size - 4096), -ERANGE);
 	ck_assert_int_eq(seg_validate(base, 8), -EPROTO);
 	h->abi_version++;
-	ck_assert_int_eq(seg_validate(base, l.total_size), -EPROTO);
+	ck_assert_int_eq(seg_validate(base, l.total_size), -EPROTONOSUPPORT);
 	h->abi_version--;
 	h->links.record_size--;
 	ck_assert_int_eq(seg_validate(base, l.total_size), -EPROTO);
@@ -80,7 +81,7 @@ START_TEST(test_ring_wrap)
 	ck_assert_ptr_nonnull(base);
 	seg_init(base, &l);
 	h = base;
-	ck_assert_int_eq(seg_event_get(h, 1, &got), -ENOENT);
+	ck_assert_int_eq(seg_event_read(h, 1, &got), -ENOENT);
 	ck_assert_uint_eq(seg_event_first_seq(h), 1);
 	for (int i = 1; i <= 40; i++) {
 		memset(&ev, 0, sizeof(ev));
@@ -94,14 +95,14 @@ START_TEST(test_ring_wrap)
 	ck_assert_uint_eq(seg_event_first_seq(h), 25);
 	/* The 16 newest are there, in order; older ones are gone. */
 	for (uint64_t s = 25; s <= 40; s++) {
-		ck_assert_int_eq(seg_event_get(h, s, &got), 0);
+		ck_assert_int_eq(seg_event_read(h, s, &got), 0);
 		ck_assert_uint_eq(got.seq, s);
 		ck_assert_int_eq(got.ifindex, (int)s);
 		ck_assert_int_ne(got.time_usec, 0);
 	}
-	ck_assert_int_eq(seg_event_get(h, 24, &got), -ENOENT);
-	ck_assert_int_eq(seg_event_get(h, 41, &got), -ENOENT);
-	ck_assert_int_eq(seg_event_get(h, 0, &got), -ENOENT);
+	ck_assert_int_eq(seg_event_read(h, 24, &got), -ESTALE); /* overwritten */
+	ck_assert_int_eq(seg_event_read(h, 41, &got), -ENOENT);
+	ck_assert_int_eq(seg_event_read(h, 0, &got), -ENOENT);
 	free(base);
 }
 END_TEST
@@ -148,7 +149,7 @@ START_TEST(test_relayout_keeps_records)
 		ck_assert_int_eq(seg_addrs(h)[i].ifindex, 200 + i);
 	}
 	for (uint64_t s = 1; s <= 5; s++) {
-		ck_assert_int_eq(seg_event_get(h, s, &got), 0);
+		ck_assert_int_eq(seg_event_read(h, s, &got), 0);
 		ck_assert_int_eq(got.ifindex, 300 + (int)s - 1);
 	}
 	free(base);

@@ -34,6 +34,7 @@
 #include "futex.h"
 #include "log.h"
 #include "segment.h"
+#include "usec.h"
 
 static struct seg_header *h;
 static sem_t *sem;
@@ -85,6 +86,7 @@ static void command(char *line)
 		return;
 	*name++ = '\0';
 	sem_wait(sem);
+	seg_write_begin(h); /* as the collector does: readers keep off */
 	l = find(name);
 	if (strcmp(line, "add") == 0 && !l && h->links.count < h->links.capacity) {
 		int32_t max = 0;
@@ -115,6 +117,7 @@ static void command(char *line)
 		seg_event_append(h, &ev);
 		seg_bump(h);
 	}
+	seg_write_end(h);
 	sem_post(sem);
 	if (ev.type)
 		futex_wake_all(&h->generation);
@@ -125,6 +128,7 @@ int main(int argc, char *argv[])
 	const char *conf = NULL, *names = NULL, *control = NULL;
 	struct daemon_status st = { 0 };
 	struct dispatcher *d = NULL;
+	struct segmap_gate gate;
 	struct config cfg;
 	struct seg_layout lay;
 	unsigned long n = 3;
@@ -195,8 +199,9 @@ int main(int argc, char *argv[])
 		goto out;
 	}
 	st.pid = getpid();
-	st.start_usec = seg_now_usec();
-	if (dispatcher_start(&d, &cfg, fd, sem, &st) < 0)
+	st.start_usec = usec_now();
+	segmap_gate_init(&gate);
+	if (dispatcher_start(&d, &cfg, fd, sem, &gate, &st) < 0)
 		goto out;
 	printf("ready\n");
 	fflush(stdout);

@@ -100,7 +100,7 @@ ctl() { ns "$IPCMONCTL" -c "$T_CONF" "$@"; }
 daemon_start() {
 	local wrap=()
 	[ "${IPCMON_VALGRIND:-0}" = 1 ] &&
-		wrap=(valgrind -q --leak-check=full --show-leak-kinds=definite
+		wrap=(valgrind -q --trace-children=yes --leak-check=full --show-leak-kinds=definite
 		      --errors-for-leak-kinds=definite --log-file="$T_DIR/valgrind.%p")
 	ns "$RUN_READY" -t 60 -p "$T_DIR/pid" -- "${wrap[@]}" "$IPCMOND" -c "$T_CONF" "$@" \
 		>/dev/null 2>>"$T_DIR/daemon.log" || fail "ipcmond did not become ready (status $?)"

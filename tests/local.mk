@@ -48,6 +48,16 @@ tests_check_linkdb_SOURCES = tests/check_linkdb.c
 tests_check_linkdb_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_linkdb_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_collector
+tests_check_collector_SOURCES = tests/check_collector.c
+tests_check_collector_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_collector_LDADD = $(CHECK_TEST_LIBS)
+
+check_PROGRAMS += tests/check_segview
+tests_check_segview_SOURCES = tests/check_segview.c
+tests_check_segview_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_segview_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_sysstat
 tests_check_sysstat_SOURCES = tests/check_sysstat.c
 tests_check_sysstat_CFLAGS = $(CHECK_TEST_CFLAGS)
@@ -57,6 +67,11 @@ check_PROGRAMS += tests/check_fifolog
 tests_check_fifolog_SOURCES = tests/check_fifolog.c
 tests_check_fifolog_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_fifolog_LDADD = $(CHECK_TEST_LIBS)
+
+check_PROGRAMS += tests/check_event
+tests_check_event_SOURCES = tests/check_event.c
+tests_check_event_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_event_LDADD = $(CHECK_TEST_LIBS)
 
 check_PROGRAMS += tests/check_log
 tests_check_log_SOURCES = tests/check_log.c
@@ -73,8 +88,13 @@ tests_check_json_SOURCES = tests/check_json.c
 tests_check_json_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_json_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_answer
+tests_check_answer_SOURCES = tests/check_answer.c tests/testseg.c tests/testseg.h
+tests_check_answer_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_answer_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_dispatcher
-tests_check_dispatcher_SOURCES = tests/check_dispatcher.c
+tests_check_dispatcher_SOURCES = tests/check_dispatcher.c tests/testseg.c tests/testseg.h
 tests_check_dispatcher_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_dispatcher_LDADD = $(CHECK_TEST_LIBS)
 
@@ -106,9 +126,12 @@ tests_qjunk_SOURCES = tests/qjunk.c
 tests_qjunk_LDADD = common/libcommon.a
 
 UNIT_TESTS = \
+	tests/check_answer \
+	tests/check_collector \
 	tests/check_dispatcher \
 	tests/check_json \
 	tests/check_proto \
+	tests/check_event \
 	tests/check_fifolog \
 	tests/check_log \
 	tests/check_config \
@@ -118,6 +141,7 @@ UNIT_TESTS = \
 	tests/check_names \
 	tests/check_segment \
 	tests/check_segmap \
+	tests/check_segview \
 	tests/check_sysstat \
 	$(NULL)
 
@@ -131,12 +155,14 @@ INTEGRATION_TESTS = \
 	tests/supervisor.test \
 	tests/fifo.test \
 	tests/fifo-json.test \
+	tests/event-json.test \
 	tests/fifo-safety.test \
 	tests/dispatch.test \
 	tests/client-ip.test \
 	tests/client-wait.test \
 	tests/client-8000.test \
 	tests/client-restart.test \
+	tests/client-follow.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \

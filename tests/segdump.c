@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "event.h"
 #include "names.h"
 #include "segment.h"
 
@@ -187,10 +188,10 @@ static void print_events(struct seg_header *h)
 	struct seg_event ev;
 
 	for (uint64_t s = seg_event_first_seq(h); s <= h->event_last_seq; s++) {
-		if (seg_event_get(h, s, &ev) < 0)
+		if (seg_event_read(h, s, &ev) < 0)
 			continue;
 		printf("%llu %s %d %.16s: %.120s\n", (unsigned long long)ev.seq,
-		       names_event_type(ev.type) ?: "?", ev.ifindex, ev.ifname, ev.text);
+		       event_type_name(ev.type) ?: "?", ev.ifindex, ev.ifname, ev.text);
 	}
 }
 

@@ -111,16 +111,29 @@ static size_t json_unit(const unsigned char *s, size_t n, char *unit,
 	return len;
 }
 
-static size_t escape_with(escape_unit_fn *fn, char *dst, size_t cap,
-			  const char *src, size_t srclen, size_t *consumed)
+/* Inlined into each caller, so that fn is a known function there and the
+ * common bytes (printable ASCII that needs no escape) cost a store. */
+static inline __attribute__((always_inline)) size_t
+escape_with(escape_unit_fn *fn, char *dst, size_t cap, const char *src,
+	    size_t srclen, size_t *consumed)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t in = 0, out = 0;
 
 	while (in < srclen) {
+		unsigned char c = s[in];
 		char unit[8];
-		size_t used, len = fn(s + in, srclen - in, unit, &used);
+		size_t used, len;
 
+		if (c >= 0x20 && c < 0x7f && c != '\\' &&
+		    (c != '"' || fn == text_unit)) {
+			if (out == cap)
+				break;
+			dst[out++] = (char)c;
+			in++;
+			continue;
+		}
+		len = fn(s + in, srclen - in, unit, &used);
 		if (out + len > cap)
 			break;
 		memcpy(dst + out, unit, len);
@@ -142,4 +155,33 @@ size_t escape_json(char *dst, size_t cap, const char *src, size_t srclen,
 		   size_t *consumed)
 {
 	return escape_with(json_unit, dst, cap, src, srclen, consumed);
+}
+
+static size_t escape_cut_with(escape_unit_fn *fn, char *dst, size_t cap,
+			      const char *src, size_t srclen,
+			      const char *marker, bool *ret_cut)
+{
+	size_t used, mlen = strlen(marker);
+	size_t n = escape_with(fn, dst, cap, src, srclen, &used);
+
+	if (ret_cut)
+		*ret_cut = used < srclen;
+	if (used == srclen || cap < mlen)
+		return n;
+	/* Again, with room for the marker: the cut falls between units. */
+	n = escape_with(fn, dst, cap - mlen, src, srclen, NULL);
+	memcpy(dst + n, marker, mlen);
+	return n + mlen;
+}
+
+size_t escape_text_cut(char *dst, size_t cap, const char *src, size_t srclen,
+		       const char *marker, bool *ret_cut)
+{
+	return escape_cut_with(text_unit, dst, cap, src, srclen, marker, ret_cut);
+}
+
+size_t escape_json_cut(char *dst, size_t cap, const char *src, size_t srclen,
+		       const char *marker, bool *ret_cut)
+{
+	return escape_cut_with(json_unit, dst, cap, src, srclen, marker, ret_cut);
 }
