@@ -128,7 +128,8 @@ struct output {
 	void (*status)(const struct proto_status *st);
 	void (*event)(const struct seg_event *ev);
 	void (*events_lost)(uint64_t from, uint64_t to);
-	void (*ping)(const struct proto_ping *p, uint64_t rtt_usec);
+	/* n round trips in microseconds, sorted */
+	void (*ping)(const struct proto_ping *p, const uint64_t *rtt_usec, size_t n);
 };
 
 extern const struct output output_text;

@@ -32,7 +32,8 @@ static const struct verb verbs[] = {
 	{ "wait", verb_wait, "wait [--timeout S] link IFACE up|down|present|absent", "" },
 	{ "wait", verb_wait, "wait [--timeout S] addr ADDRESS[/PLEN] present|absent",
 	  "return as soon as it holds (0), or 4 after S seconds (120)" },
-	{ "ping", verb_ping, "ping", "round trip to the daemon, in microseconds" },
+	{ "ping", verb_ping, "ping [-c COUNT]",
+	  "round trip to the daemon, in microseconds (COUNT times: min/median/max)" },
 	{ NULL, NULL, NULL, NULL },
 };
 
