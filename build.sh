@@ -17,7 +17,7 @@ builddir=$top/build
 
 # Build: autotools, compiler, libraries.  Tests: Check, iproute2 (ip
 # netns), jq, mandoc, systemd-container (systemd-nspawn for the service
-# tests).  The Debian package (tests/package.test, ./build.sh deb):
+# tests), hyperfine for `make bench`.  The Debian package (tests/package.test, ./build.sh deb):
 # build-essential, debhelper, dpkg-dev, systemd (its systemd.pc names the
 # unit directory), lintian; licensecheck (its own package in Debian 12,
 # only recommended by devscripts) for tests/licence.test.
@@ -26,6 +26,7 @@ PACKAGES=(
 	libnl-3-dev libnl-route-3-dev libsystemd-dev
 	check iproute2 jq mandoc python3 systemd-container util-linux
 	build-essential debhelper dpkg-dev systemd lintian licensecheck
+	hyperfine
 )
 
 install_missing() {

@@ -10,7 +10,6 @@
  *   about 300 bytes).  Prints "median MIN MAX" round trips in
  *   microseconds.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
