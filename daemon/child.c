@@ -40,6 +40,11 @@
  * and then between tries. */
 #define REPAIR_WAIT (200 * USEC_PER_MSEC)
 #define REPAIR_RETRY (100 * USEC_PER_MSEC)
+/* While the collector dumps the kernel's state (its loop busy, pings
+ * unanswered), how long it may take: a dump of tens of thousands of
+ * links on a loaded machine takes seconds, and killing it would only
+ * start the same dump again. */
+#define DUMP_BUDGET (60 * USEC_PER_SEC)
 /* Socketpair buffer: room for bursts between two loop turns. */
 #define SOCKPAIR_BUF (4 << 20)
 /* Frames read per loop turn, so that the loop stays responsive. */
@@ -66,6 +71,7 @@ struct child {
 	uint64_t ping_cookie;       /* last sent */
 	uint64_t ping_sent;         /* CLOCK_MONOTONIC, 0 when answered */
 	bool hung;                  /* we killed it for not answering */
+	bool dumping;               /* between DUMP_BEGIN and DUMP_END */
 	bool stopping;
 	pid_t dead;                 /* died; semaphore not yet repaired */
 	uint64_t bad_frames;
@@ -118,6 +124,16 @@ static void handle_frame(struct child *ch, const struct frame_hdr *h, const void
 			  st.netlink_events, st.resyncs, st.events_dropped, st.rcvbuf);
 		break;
 	}
+	case FRAME_DUMP_BEGIN:
+		ch->dumping = true;
+		break;
+	case FRAME_DUMP_END:
+		ch->dumping = false;
+		/* A ping that waited for the dump is answered next: its
+		 * time starts now. */
+		if (ch->ping_sent)
+			ch->ping_sent = usec_mono();
+		break;
 	case FRAME_PONG: {
 		struct frame_ping pong;
 
@@ -178,6 +194,7 @@ static void forget(struct child *ch)
 	ch->sock = -1;
 	ch->pid = 0;
 	ch->ping_sent = 0;
+	ch->dumping = false;
 	atomic_store(&ch->p.st->collector_pid, 0);
 }
 
@@ -285,10 +302,14 @@ static int on_ping(sd_event_source *src, uint64_t usec, void *userdata)
 	uint64_t now = usec_mono();
 
 	if (ch->pid > 0 && !ch->stopping) {
-		if (ch->ping_sent && now - ch->ping_sent >= ch->p.timeout_usec) {
+		uint64_t budget = ch->dumping && DUMP_BUDGET > ch->p.timeout_usec ?
+				  DUMP_BUDGET : ch->p.timeout_usec;
+
+		if (ch->ping_sent && now - ch->ping_sent >= budget) {
 			log_warnx("collector (pid %ld) has not answered a ping for %" PRIu64
-				  " ms; killing it", (long)ch->pid,
-				  (now - ch->ping_sent) / USEC_PER_MSEC);
+				  " ms%s; killing it", (long)ch->pid,
+				  (now - ch->ping_sent) / USEC_PER_MSEC,
+				  ch->dumping ? " (in a dump)" : "");
 			atomic_store(&ch->p.st->degraded, DEGRADED_COLLECTOR_HUNG);
 			ch->hung = true;
 			kill(ch->pid, SIGKILL);
