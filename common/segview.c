@@ -116,11 +116,15 @@ int segview_remap(struct segview *v)
 	return map(v, (size_t)st.st_size);
 }
 
+/* Room for n records in *p; never NULL afterwards (memcpy wants a
+ * pointer even for 0 bytes). */
 static int fit(void **p, size_t *cap, size_t n, size_t size)
 {
 	void *q;
 
-	if (n <= *cap)
+	if (n == 0)
+		n = 1;
+	if (n <= *cap && *p)
 		return 0;
 	q = realloc(*p, n * size);
 	if (!q)
