@@ -109,12 +109,14 @@ latency_rows() {
 	ROWS+=("$(printf '%-30s %-12s  %8s us  %8s us  %6s' "event latency p99" "" "$g99" "$l99" "$(ratio "$g99" "$l99")")")
 }
 
-# Context switches of every thread of the processes given, summed.
+# Wake-ups: voluntary context switches (a sleep that ended) of every
+# thread of the processes given, summed; preemptions by other load are
+# not counted.
 switches() {
 	local p t sum=0
 	for p in "$@"; do
 		for t in /proc/"$p"/task/*/status; do
-			sum=$(( sum + $(awk '/ctxt_switches/ {s += $2} END {print s}' "$t") ))
+			sum=$(( sum + $(awk '/^voluntary_ctxt_switches/ {print $2}' "$t") ))
 		done
 	done
 	echo "$sum"

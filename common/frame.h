@@ -90,6 +90,7 @@ struct frame_config {
 	uint64_t sample_interval_usec;  /* CPU and memory */
 	uint64_t stats_interval_usec;   /* link counters */
 	uint64_t netlink_rcvbuf;        /* bytes */
+	uint64_t heartbeat_usec;        /* send STATS at least this often */
 	char sem_name[FRAME_NAME_MAX];  /* NUL-ended */
 	char shm_name[FRAME_NAME_MAX];  /* for messages only: fd 4 is it */
 	char restart_reason[FRAME_REASON_MAX]; /* how the last one ended, ""
