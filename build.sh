@@ -6,6 +6,7 @@
 #   ./build.sh run [IPCMOND-OPTIONS]   start ipcmond in the foreground (Ctrl-C stops it)
 #   ./build.sh check                   run the whole test suite (make distcheck)
 #   ./build.sh build                   only install what is missing and build
+#   ./build.sh deb                     build the Debian package into ./build/deb
 #
 # Run as root on Debian 12.  Debian packages are installed only when
 # missing; the build goes to ./build (VPATH), the source tree stays clean.
@@ -16,13 +17,18 @@ builddir=$top/build
 
 # Build: autotools, compiler, libraries.  Tests: Check, iproute2 (ip
 # netns), jq, mandoc, systemd-container (systemd-nspawn for the service
-# tests), valgrind; prometheus (promtool and a real server for the
-# exporter's tests), curl; make bench: prometheus-node-exporter.
+# tests), hyperfine for `make bench`; prometheus (promtool and a real
+# server for the exporter's tests), curl; prometheus-node-exporter for
+# `make bench`.  The Debian package (tests/package.test, ./build.sh deb):
+# build-essential, debhelper, dpkg-dev, systemd (its systemd.pc names the
+# unit directory), lintian; licensecheck (its own package in Debian 12,
+# only recommended by devscripts) for tests/licence.test.
 PACKAGES=(
 	autoconf automake make gcc libc6-dev pkg-config
 	libnl-3-dev libnl-route-3-dev libsystemd-dev libmicrohttpd-dev
 	check iproute2 jq mandoc python3 systemd-container util-linux
-	prometheus prometheus-node-exporter curl
+	build-essential debhelper dpkg-dev systemd lintian licensecheck
+	hyperfine prometheus prometheus-node-exporter curl
 )
 
 install_missing() {
@@ -80,6 +86,24 @@ check() {
 	return "$rc"
 }
 
+# The package from what a release tarball holds (make distdir), built
+# out of the source tree: build/deb/ipcmon_VERSION_ARCH.deb.
+deb() {
+	local version dir
+	build
+	version=$(sed -n 's/^PACKAGE_VERSION = //p' "$builddir/Makefile")
+	dir=$builddir/deb
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	make -s -C "$builddir" distdir distdir="$dir/ipcmon-$version" >/dev/null
+	(cd "$dir/ipcmon-$version" && dpkg-buildpackage -us -uc -b >"$dir/build.log" 2>&1) || {
+		tail -n 30 "$dir/build.log" >&2
+		echo "build.sh: dpkg-buildpackage failed; the whole log is $dir/build.log" >&2
+		exit 1
+	}
+	ls "$dir"/*.deb
+}
+
 case "${1:-}" in
 run)
 	shift
@@ -92,8 +116,11 @@ check)
 build)
 	build
 	;;
+deb)
+	deb
+	;;
 *)
-	echo "usage: ./build.sh run [IPCMOND-OPTIONS] | check | build" >&2
+	echo "usage: ./build.sh run [IPCMOND-OPTIONS] | check | build | deb" >&2
 	exit 2
 	;;
 esac

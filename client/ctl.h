@@ -81,9 +81,10 @@ bool watch_ready(const struct watch *w);
  * name and its pid alive.  Returns 0, -ETIMEDOUT, or -ESTALE when the
  * daemon went away (or stopped cleanly). */
 int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline);
-/* After -ESTALE: wait up to a few seconds (not past deadline, 0: none)
- * for a successor (a restart) and map its segment; forgets the old
- * queue.  Returns 0, or EXIT_UNREACHABLE with a message printed. */
+/* After -ESTALE: wait up to 3 s for a successor (a restart) to appear,
+ * and then, once it has, until it is ready (its first dump is in), up to
+ * deadline (0: none, then at most 2 min); map its segment and forget the
+ * old queue.  Returns 0, or EXIT_UNREACHABLE with a message printed. */
 int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline);
 void watch_close(struct watch *w);
 
@@ -129,7 +130,8 @@ struct output {
 	void (*status)(const struct proto_status *st);
 	void (*event)(const struct seg_event *ev);
 	void (*events_lost)(uint64_t from, uint64_t to);
-	void (*ping)(const struct proto_ping *p, uint64_t rtt_usec);
+	/* n round trips in microseconds, sorted */
+	void (*ping)(const struct proto_ping *p, const uint64_t *rtt_usec, size_t n);
 };
 
 extern const struct output output_text;

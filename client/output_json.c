@@ -196,9 +196,11 @@ static void events_lost(uint64_t from, uint64_t to)
 	       stdout);
 }
 
-static void ping(const struct proto_ping *p, uint64_t rtt_usec)
+static void ping(const struct proto_ping *p, const uint64_t *rtt, size_t n)
 {
-	printf("{\"pid\":%d,\"rtt_us\":%llu}\n", p->pid, (unsigned long long)rtt_usec);
+	printf("{\"pid\":%d,\"rtt_us\":%llu,\"count\":%zu,\"rtt_min_us\":%llu,"
+	       "\"rtt_max_us\":%llu}\n", p->pid, (unsigned long long)rtt[n / 2], n,
+	       (unsigned long long)rtt[0], (unsigned long long)rtt[n - 1]);
 }
 
 const struct output output_json = {

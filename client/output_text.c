@@ -321,9 +321,13 @@ static void events_lost(uint64_t from, uint64_t to)
 	       stdout);
 }
 
-static void ping(const struct proto_ping *p, uint64_t rtt_usec)
+static void ping(const struct proto_ping *p, const uint64_t *rtt, size_t n)
 {
-	printf("reply from ipcmond (pid %d): time=%" PRIu64 " us\n", p->pid, rtt_usec);
+	if (n == 1)
+		printf("reply from ipcmond (pid %d): time=%" PRIu64 " us\n", p->pid, rtt[0]);
+	else
+		printf("%zu replies from ipcmond (pid %d): min/median/max = %" PRIu64 "/%" PRIu64
+		       "/%" PRIu64 " us\n", n, p->pid, rtt[0], rtt[n / 2], rtt[n - 1]);
 }
 
 const struct output output_text = {

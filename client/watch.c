@@ -19,6 +19,7 @@
 
 #define WATCH_CHECK_USEC USEC_PER_SEC      /* liveness check per second of sleep */
 #define WATCH_GRACE_USEC (3 * USEC_PER_SEC) /* for a restarted daemon to appear */
+#define WATCH_START_MAX_USEC (120 * USEC_PER_SEC) /* and to become ready (no deadline) */
 
 /* Map the segment; quiet: returns 0 or -errno with a message in err. */
 static int attach(struct ctl *ctl, struct watch *w, char *err, size_t errlen)
@@ -129,19 +130,28 @@ int watch_wait(const struct watch *w, uint32_t seen, uint64_t deadline)
 
 int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline)
 {
-	uint64_t until = usec_mono() + WATCH_GRACE_USEC;
+	uint64_t now = usec_mono(), until = now + WATCH_GRACE_USEC;
+	uint64_t cap = deadline ? deadline : now + WATCH_START_MAX_USEC;
 	struct timespec ts = { .tv_nsec = 100 * 1000000L };
 	char err[640] = "";
 
 	watch_close(w);
 	ctl->qid = -1; /* a new daemon has a new queue */
-	if (deadline && deadline < until)
-		until = deadline;
-	/* A restart takes a moment; a few tries, not a loop on the state.
-	 * The new daemon is back once its segment says READY. */
-	while (attach(ctl, w, err, sizeof(err)) < 0 || !daemon_there(w) || !daemon_ready(w)) {
-		if (w->v.h && !err[0] && daemon_there(w))
+	if (until > cap)
+		until = cap;
+	/* No successor within the grace: gone for good.  A successor that
+	 * is there but not ready yet (its first dump can take seconds) is
+	 * waited for, up to the caller's deadline. */
+	for (;;) {
+		/* (A segment that says STOPPED is the old one, not yet
+		 * removed: no successor.) */
+		if (attach(ctl, w, err, sizeof(err)) == 0 && daemon_there(w) &&
+		    watch_state(w) != SEG_STATE_STOPPED) {
+			if (daemon_ready(w))
+				return EXIT_OK;
 			snprintf(err, sizeof(err), "a new ipcmond is not ready yet");
+			until = cap;
+		}
 		watch_close(w);
 		if (usec_mono() >= until) {
 			warnx("ipcmond went away (%s; %s)", err[0] ? err : "its process is gone",
@@ -151,7 +161,6 @@ int watch_reattach(struct ctl *ctl, struct watch *w, uint64_t deadline)
 		err[0] = '\0';
 		nanosleep(&ts, NULL);
 	}
-	return EXIT_OK;
 }
 
 void watch_close(struct watch *w)

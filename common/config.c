@@ -29,9 +29,9 @@ const struct config_key config_keys[] = {
 	{ "msg_key", CONFIG_T_MSGKEY, BOTH, FIELD(msg_key), 1, INT32_MAX, "KEY",
 	  "System V message-queue key (decimal or 0x hex)" },
 	{ "lock_path", CONFIG_T_PATH, CONFIG_DAEMON, FIELD(lock_path), 0, 0,
-	  "PATH", "lock file that keeps one instance per set of names" },
+	  "PATH", "one lock file instead of one per name" },
 	{ "instance", CONFIG_T_INSTANCE, ALL, FIELD(instance), 0, 0, "NAME",
-	  "derive the FIFO, shm, sem, queue and lock names from NAME" },
+	  "derive the FIFO, shm, sem and queue names and the lock directory from NAME" },
 	{ "log_level", CONFIG_T_LOGLEVEL, CONFIG_DAEMON, FIELD(log_level), 0, 0,
 	  "LEVEL", "err, warning, notice, info or debug" },
 	{ "fifo_format", CONFIG_T_FIFOFORMAT, CONFIG_DAEMON, FIELD(fifo_format),
@@ -73,7 +73,7 @@ void config_defaults(struct config *c)
 	strcpy(c->shm_name, "/ipc_shm");
 	strcpy(c->sem_name, "/ipc_sem");
 	c->msg_key = 0x1111;
-	strcpy(c->lock_path, RUNSTATEDIR "/ipcmond/ipcmond.lock");
+	/* lock_path: "", one lock per name (config_locks). */
 	c->log_level = LOGLEVEL_INFO;
 	c->fifo_format = FIFO_FORMAT_TEXT;
 	c->sample_interval_usec = USEC_PER_SEC;
@@ -141,8 +141,6 @@ int config_instance_names(const char *name, struct config *ret, char *err,
 	snprintf(ret->shm_name, sizeof(ret->shm_name), "/ipc_shm.%s", name);
 	snprintf(ret->sem_name, sizeof(ret->sem_name), "/ipc_sem.%s", name);
 	ret->msg_key = config_instance_key(name);
-	snprintf(ret->lock_path, sizeof(ret->lock_path),
-		 RUNSTATEDIR "/ipcmond@%s/ipcmond.lock", name);
 	strcpy(ret->instance, name);
 	return 0;
 }
@@ -167,11 +165,146 @@ static int instance_set(struct config *c, const char *name, char *err,
 	FOLLOW(fifo_path);
 	FOLLOW(shm_name);
 	FOLLOW(sem_name);
-	FOLLOW(lock_path);
 #undef FOLLOW
 	if (c->msg_key == was.msg_key)
 		c->msg_key = now.msg_key;
 	memcpy(c->instance, now.instance, sizeof(c->instance));
+	return 0;
+}
+
+/* 64-bit FNV-1a, for lock file names too long to spell out. */
+static uint64_t fnv1a64(const char *s)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		h ^= *p;
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+/* Append s to buf as a file name: [A-Za-z0-9_.:-] stay, '/' becomes
+ * '+', any other byte %NN (hex).  One-to-one, so distinct names get
+ * distinct files; no backslash, which logs would double.  Returns the
+ * length it would have (like snprintf); buf is cut short when that is
+ * >= len. */
+static size_t lock_escape(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char tmp[4];
+		const char *out = tmp;
+
+		/* ASCII classes, whatever the locale */
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == ':' ||
+		    *p == '-')
+			tmp[0] = (char)*p, tmp[1] = '\0';
+		else if (*p == '/')
+			out = "+";
+		else
+			snprintf(tmp, sizeof(tmp), "%%%02x", *p);
+		for (; *out; out++, n++)
+			if (n + 1 < len)
+				buf[n] = *out;
+	}
+	if (len)
+		buf[n < len ? n : len - 1] = '\0';
+	return n;
+}
+
+/* One spelling per file: no leading, trailing or double '/', no "."
+ * component ("/tmp//x/./y/" is "tmp/x/y"). */
+static void path_simplify(const char *path, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = path; *p && n + 1 < len;) {
+		const char *e;
+
+		while (*p == '/')
+			p++;
+		e = p + strcspn(p, "/");
+		if (e == p)
+			break;
+		if (!(e - p == 1 && *p == '.')) {
+			if (n && n + 1 < len)
+				buf[n++] = '/';
+			for (; p < e && n + 1 < len; p++)
+				buf[n++] = *p;
+		}
+		p = e;
+	}
+	buf[n] = '\0';
+}
+
+/* dir/KIND.NAME.lock, or dir/KIND.#HASH.lock when NAME is too long. */
+static int lock_file(char *buf, size_t len, const char *dir, const char *kind,
+		     const char *name)
+{
+	char esc[NAME_MAX + 1];
+	size_t room = NAME_MAX - strlen(kind) - strlen("..lock");
+
+	if (lock_escape(name, esc, sizeof(esc)) > room)
+		snprintf(esc, sizeof(esc), "#%016" PRIx64, fnv1a64(name));
+	if ((size_t)snprintf(buf, len, "%s/%s.%s.lock", dir, kind, esc) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int config_locks(const struct config *c, const char *runtime_dir,
+		 struct config_locks *ret, char *err, size_t errlen)
+{
+	struct config_locks l;
+	char name[PATH_MAX];
+	size_t n;
+
+	memset(&l, 0, sizeof(l));
+	if (runtime_dir && *runtime_dir) {
+		n = strcspn(runtime_dir, ":");
+		if (runtime_dir[0] != '/') {
+			snprintf(err, errlen,
+				 "environment RUNTIME_DIRECTORY: '%.200s' is not an absolute path",
+				 runtime_dir);
+			return -EINVAL;
+		}
+		if (n >= sizeof(l.dir) - NAME_MAX - 1) {
+			snprintf(err, errlen, "environment RUNTIME_DIRECTORY: path is too long "
+				 "(%zu bytes, at most %zu)", n, sizeof(l.dir) - NAME_MAX - 2);
+			return -EINVAL;
+		}
+		memcpy(l.dir, runtime_dir, n);
+		/* "/run/ipcmond/" names the same directory as "/run/ipcmond" */
+		while (n > 1 && l.dir[n - 1] == '/')
+			l.dir[--n] = '\0';
+	} else if (*c->instance)
+		snprintf(l.dir, sizeof(l.dir), RUNSTATEDIR "/ipcmond@%s", c->instance);
+	else
+		snprintf(l.dir, sizeof(l.dir), RUNSTATEDIR "/ipcmond");
+
+	l.key[CONFIG_LOCK_SHM] = "shm_name";
+	l.key[CONFIG_LOCK_SEM] = "sem_name";
+	l.key[CONFIG_LOCK_MSG] = "msg_key";
+	l.key[CONFIG_LOCK_FIFO] = "fifo_path";
+	snprintf(l.value[CONFIG_LOCK_SHM], sizeof(l.value[0]), "%s", c->shm_name);
+	snprintf(l.value[CONFIG_LOCK_SEM], sizeof(l.value[0]), "%s", c->sem_name);
+	snprintf(l.value[CONFIG_LOCK_MSG], sizeof(l.value[0]), "0x%x", (unsigned)c->msg_key);
+	snprintf(l.value[CONFIG_LOCK_FIFO], sizeof(l.value[0]), "%s", c->fifo_path);
+
+	/* A dir shorter than PATH_MAX - NAME_MAX - 1 (RUNSTATEDIR is, and
+	 * RUNTIME_DIRECTORY was checked) leaves room for any file name. */
+	lock_file(l.path[CONFIG_LOCK_SHM], PATH_MAX, l.dir, "shm", c->shm_name + 1);
+	lock_file(l.path[CONFIG_LOCK_SEM], PATH_MAX, l.dir, "sem", c->sem_name + 1);
+	snprintf(name, sizeof(name), "0x%08x", (unsigned)c->msg_key);
+	lock_file(l.path[CONFIG_LOCK_MSG], PATH_MAX, l.dir, "msg", name);
+	path_simplify(c->fifo_path, name, sizeof(name));
+	if (lock_file(l.path[CONFIG_LOCK_FIFO], PATH_MAX, l.dir, "fifo", name) < 0) {
+		snprintf(err, errlen, "lock directory %.200s: path is too long", l.dir);
+		return -EINVAL;
+	}
+	*ret = l;
 	return 0;
 }
 

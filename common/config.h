@@ -141,8 +141,8 @@ void config_format(const struct config *c, const struct config_key *k,
  *   shm_name   /ipc_shm.NAME
  *   sem_name   /ipc_sem.NAME
  *   msg_key    config_instance_key(NAME)
- *   lock_path  RUNSTATEDIR/ipcmond@NAME/ipcmond.lock
- * and for "" the defaults.  Setting the key "instance" moves every name
+ * and for "" the defaults; the instance also names the lock directory
+ * (config_locks()).  Setting the key "instance" moves every name
  * that still has the value the previous instance (or the defaults) gave
  * it to the new instance's; a name set to anything else stays, so
  * explicitly given names win whatever their order.
@@ -156,6 +156,39 @@ int config_instance_names(const char *name, struct config *ret, char *err,
  * FNV-1a hash of name's bytes & 0xffffff).  0x49 is 'I'; the key is
  * never 0 (IPC_PRIVATE) nor the default 0x1111. */
 key_t config_instance_key(const char *name);
+
+/* The locks of a daemon whose lock_path is not set: one lock file per
+ * name, so that daemons with disjoint names run side by side and two that
+ * share any name do not (each would remove the other's objects as a
+ * crashed instance's leftovers).  In the lock directory:
+ *   shm.NAME.lock   sem.NAME.lock   msg.0xKEY.lock   fifo.PATH.lock
+ * NAME and PATH keep [A-Za-z0-9_.:-], '/' becomes '+' (PATH without its
+ * first '/': "/tmp/ipc_fifo" is "tmp+ipc_fifo"), other bytes %XX; a name
+ * that would make the file name longer than NAME_MAX becomes '#' and its
+ * 64-bit FNV-1a hash in hex. */
+enum config_lock {
+	CONFIG_LOCK_SHM, /* the one lock_path names: the segment's */
+	CONFIG_LOCK_SEM,
+	CONFIG_LOCK_MSG,
+	CONFIG_LOCK_FIFO,
+	CONFIG_LOCK_N,
+};
+
+struct config_locks {
+	char dir[PATH_MAX];
+	char path[CONFIG_LOCK_N][PATH_MAX];
+	const char *key[CONFIG_LOCK_N];  /* "shm_name", ... for messages */
+	char value[CONFIG_LOCK_N][PATH_MAX]; /* "/ipc_shm", ... as configured */
+};
+
+/* The lock directory is runtime_dir, the value of $RUNTIME_DIRECTORY
+ * (systemd's RuntimeDirectory=; its first entry when ':' separates
+ * several), when it is neither NULL nor empty; else RUNSTATEDIR/ipcmond,
+ * or RUNSTATEDIR/ipcmond@NAME for instance NAME.  Fills *ret and returns
+ * 0, or -EINVAL with a message in err (a relative or too long
+ * RUNTIME_DIRECTORY). */
+int config_locks(const struct config *c, const char *runtime_dir,
+		 struct config_locks *ret, char *err, size_t errlen);
 
 /* Names for log levels, "err" .. "debug". */
 const char *config_loglevel_name(enum log_level l);

@@ -18,6 +18,8 @@ static const struct {
 	[FRAME_LOG] = { "log", sizeof(struct frame_log) + 1, FRAME_MAX - sizeof(struct frame_hdr) },
 	[FRAME_STATS] = { "stats", sizeof(struct frame_stats), sizeof(struct frame_stats) },
 	[FRAME_PONG] = { "pong", sizeof(struct frame_ping), sizeof(struct frame_ping) },
+	[FRAME_DUMP_BEGIN] = { "dump-begin", 0, 0 },
+	[FRAME_DUMP_END] = { "dump-end", 0, 0 },
 	[FRAME_CONFIG] = { "config", sizeof(struct frame_config), sizeof(struct frame_config) },
 	[FRAME_RESYNC] = { "resync", 0, 0 },
 	[FRAME_SHUTDOWN] = { "shutdown", 0, 0 },

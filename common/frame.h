@@ -29,6 +29,9 @@ enum frame_type {
 	FRAME_LOG = 3,      /* a log record: frame_log */
 	FRAME_STATS = 4,    /* counters: frame_stats */
 	FRAME_PONG = 5,     /* answer to a ping: frame_ping */
+	FRAME_DUMP_BEGIN = 6, /* a full dump starts: the collector's loop is
+			       * busy, pings wait (no payload) */
+	FRAME_DUMP_END = 7,   /* it ended (no payload) */
 	/* parent -> collector */
 	FRAME_CONFIG = 15,  /* the running configuration: frame_config; the
 			     * first frame the collector reads, once */
@@ -87,6 +90,7 @@ struct frame_config {
 	uint64_t sample_interval_usec;  /* CPU and memory */
 	uint64_t stats_interval_usec;   /* link counters */
 	uint64_t netlink_rcvbuf;        /* bytes */
+	uint64_t heartbeat_usec;        /* send STATS at least this often */
 	char sem_name[FRAME_NAME_MAX];  /* NUL-ended */
 	char shm_name[FRAME_NAME_MAX];  /* for messages only: fd 4 is it */
 	char restart_reason[FRAME_REASON_MAX]; /* how the last one ended, ""

@@ -125,22 +125,6 @@ int seg_validate(const void *base, size_t mapped)
 	return 0;
 }
 
-size_t seg_ring_span(const struct seg_header *h)
-{
-	uint64_t end;
-
-	if (h->magic != SEG_MAGIC || h->abi_version != SEG_ABI_VERSION ||
-	    h->header_size != sizeof(*h) ||
-	    h->events.record_size != sizeof(struct seg_event) ||
-	    h->events.capacity == 0 || h->events.offset < sizeof(*h) ||
-	    h->events.offset % 8 != 0)
-		return 0;
-	end = h->events.offset + (uint64_t)h->events.capacity * sizeof(struct seg_event);
-	if (end > h->total_size || end > SIZE_MAX)
-		return 0;
-	return (size_t)end;
-}
-
 /* ---- the writer ---- */
 
 bool seg_write_begin(struct seg_header *h)

@@ -248,10 +248,6 @@ int seg_validate(const void *base, size_t mapped);
  * is not an ipcmon segment. */
 uint32_t seg_abi_version(const void *base);
 
-/* Bytes a reader must map to see the header and the ring, or 0 when the
- * header is not one of this ABI (then seg_validate says why). */
-size_t seg_ring_span(const struct seg_header *h);
-
 static inline struct seg_link *seg_links(struct seg_header *h)
 {
 	return (struct seg_link *)(void *)((char *)h + h->links.offset);

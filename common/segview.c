@@ -116,11 +116,15 @@ int segview_remap(struct segview *v)
 	return map(v, (size_t)st.st_size);
 }
 
+/* Room for n records in *p; never NULL afterwards (memcpy wants a
+ * pointer even for 0 bytes). */
 static int fit(void **p, size_t *cap, size_t n, size_t size)
 {
 	void *q;
 
-	if (n <= *cap)
+	if (n == 0)
+		n = 1;
+	if (n <= *cap && *p)
 		return 0;
 	q = realloc(*p, n * size);
 	if (!q)
@@ -159,14 +163,10 @@ int segview_snapshot(struct segview *v, struct seg_snapshot *s)
 		if (fit((void **)&s->links, &s->links_cap, s->hdr.links.count, sizeof(*s->links)) < 0 ||
 		    fit((void **)&s->addrs, &s->addrs_cap, s->hdr.addrs.count, sizeof(*s->addrs)) < 0)
 			return -ENOMEM;
-		/* (An empty table leaves its array NULL: memcpy must not see
-		 * it, even for 0 bytes.) */
-		if (s->hdr.links.count)
-			memcpy(s->links, base + s->hdr.links.offset,
-			       (size_t)s->hdr.links.count * sizeof(*s->links));
-		if (s->hdr.addrs.count)
-			memcpy(s->addrs, base + s->hdr.addrs.offset,
-			       (size_t)s->hdr.addrs.count * sizeof(*s->addrs));
+		memcpy(s->links, base + s->hdr.links.offset,
+		       (size_t)s->hdr.links.count * sizeof(*s->links));
+		memcpy(s->addrs, base + s->hdr.addrs.offset,
+		       (size_t)s->hdr.addrs.count * sizeof(*s->addrs));
 		if (!seg_read_retry(v->h, begin))
 			return 0;
 busy:

@@ -40,6 +40,11 @@
  * and then between tries. */
 #define REPAIR_WAIT (200 * USEC_PER_MSEC)
 #define REPAIR_RETRY (100 * USEC_PER_MSEC)
+/* While the collector dumps the kernel's state (its loop busy, pings
+ * unanswered), how long it may take: a dump of tens of thousands of
+ * links on a loaded machine takes seconds, and killing it would only
+ * start the same dump again. */
+#define DUMP_BUDGET (60 * USEC_PER_SEC)
 /* Socketpair buffer: room for bursts between two loop turns. */
 #define SOCKPAIR_BUF (4 << 20)
 /* Frames read per loop turn, so that the loop stays responsive. */
@@ -65,13 +70,37 @@ struct child {
 	uint64_t backoff;
 	uint64_t ping_cookie;       /* last sent */
 	uint64_t ping_sent;         /* CLOCK_MONOTONIC, 0 when answered */
+	uint64_t last_rx;           /* CLOCK_MONOTONIC of the last frame */
 	bool hung;                  /* we killed it for not answering */
+	bool dumping;               /* between DUMP_BEGIN and DUMP_END */
 	bool stopping;
 	pid_t dead;                 /* died; semaphore not yet repaired */
 	uint64_t bad_frames;
 };
 
 static int spawn(struct child *ch);
+
+/* The silence timer: it fires only when the collector has been quiet
+ * (no frame: its heartbeat STATS come about once a second) for half the
+ * timeout, then pings it; unanswered for the whole timeout, it is hung.
+ * A collector that talks is never pinged: no wake-up of either process
+ * for liveness alone. */
+static void silence_at(struct child *ch, uint64_t at)
+{
+	if (sd_event_source_set_time(ch->ping_src, at) < 0 ||
+	    sd_event_source_set_enabled(ch->ping_src, SD_EVENT_ONESHOT) < 0)
+		log_warnx("cannot arm the collector's liveness timer");
+}
+
+/* A frame arrived: the collector's loop turns. */
+static void heard(struct child *ch)
+{
+	uint64_t now = usec_mono();
+
+	ch->last_rx = now;
+	if (!ch->ping_sent)
+		silence_at(ch, now + ch->p.timeout_usec / 2);
+}
 
 /* ---- frames from the collector ---- */
 
@@ -87,6 +116,7 @@ static void handle_frame(struct child *ch, const struct frame_hdr *h, const void
 			 r.links, r.addrs, r.dump_usec / USEC_PER_MSEC);
 		atomic_store(&ch->p.st->degraded, DEGRADED_NONE);
 		ch->p.ops->ready(ch->p.userdata, &r);
+		ch->p.ops->changed(ch->p.userdata);
 		break;
 	}
 	case FRAME_EVENTS: {
@@ -116,16 +146,31 @@ static void handle_frame(struct child *ch, const struct frame_hdr *h, const void
 		log_debug("collector stats: %" PRIu64 " netlink objects, %" PRIu64
 			  " dumps, %" PRIu64 " doorbells dropped, rcvbuf %" PRIu32,
 			  st.netlink_events, st.resyncs, st.events_dropped, st.rcvbuf);
+		ch->p.ops->heartbeat(ch->p.userdata);
 		break;
 	}
+	case FRAME_DUMP_BEGIN:
+		ch->dumping = true;
+		break;
+	case FRAME_DUMP_END:
+		ch->dumping = false;
+		/* A ping that waited for the dump is answered next: its
+		 * time starts now. */
+		if (ch->ping_sent) {
+			ch->ping_sent = usec_mono();
+			silence_at(ch, ch->ping_sent + ch->p.timeout_usec);
+		}
+		break;
 	case FRAME_PONG: {
 		struct frame_ping pong;
 
 		memcpy(&pong, p, sizeof(pong));
 		if (pong.cookie == ch->ping_cookie) {
 			ch->ping_sent = 0;
-			if (atomic_load(&ch->p.st->degraded) == DEGRADED_COLLECTOR_HUNG)
+			if (atomic_load(&ch->p.st->degraded) == DEGRADED_COLLECTOR_HUNG) {
 				atomic_store(&ch->p.st->degraded, DEGRADED_NONE);
+				ch->p.ops->changed(ch->p.userdata);
+			}
 		}
 		break;
 	}
@@ -161,6 +206,8 @@ static int on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
 			return 0;
 		}
 		handle_frame(ch, h, p);
+		if (i == 0)
+			heard(ch);
 	}
 	/* More is queued: the fd stays readable for the next turn. */
 	return 0;
@@ -178,6 +225,7 @@ static void forget(struct child *ch)
 	ch->sock = -1;
 	ch->pid = 0;
 	ch->ping_sent = 0;
+	ch->dumping = false;
 	atomic_store(&ch->p.st->collector_pid, 0);
 }
 
@@ -202,6 +250,7 @@ static void after_repair(struct child *ch)
 	}
 	atomic_store(&ch->p.st->degraded, DEGRADED_COLLECTOR_DOWN);
 	atomic_fetch_add(&ch->p.st->collector_restarts, 1);
+	ch->p.ops->changed(ch->p.userdata);
 	ch->p.cfg.restarts++;
 	log_notice("restarting the collector in %" PRIu64 " ms", ch->backoff / USEC_PER_MSEC);
 	r = sd_event_add_time_relative(ch->p.event, &ch->restart_src, CLOCK_MONOTONIC,
@@ -283,24 +332,33 @@ static int on_ping(sd_event_source *src, uint64_t usec, void *userdata)
 {
 	struct child *ch = userdata;
 	uint64_t now = usec_mono();
+	uint64_t budget = ch->dumping && DUMP_BUDGET > ch->p.timeout_usec ?
+			  DUMP_BUDGET : ch->p.timeout_usec;
 
-	if (ch->pid > 0 && !ch->stopping) {
-		if (ch->ping_sent && now - ch->ping_sent >= ch->p.timeout_usec) {
-			log_warnx("collector (pid %ld) has not answered a ping for %" PRIu64
-				  " ms; killing it", (long)ch->pid,
-				  (now - ch->ping_sent) / USEC_PER_MSEC);
-			atomic_store(&ch->p.st->degraded, DEGRADED_COLLECTOR_HUNG);
-			ch->hung = true;
-			kill(ch->pid, SIGKILL);
-			ch->ping_sent = 0;
-		} else if (!ch->ping_sent) {
-			struct frame_ping ping = { ++ch->ping_cookie };
+	if (ch->pid <= 0 || ch->stopping)
+		return 0;
+	if (ch->ping_sent && now - ch->ping_sent >= budget) {
+		log_warnx("collector (pid %ld) has not answered a ping for %" PRIu64
+			  " ms%s; killing it", (long)ch->pid,
+			  (now - ch->ping_sent) / USEC_PER_MSEC,
+			  ch->dumping ? " (in a dump)" : "");
+		atomic_store(&ch->p.st->degraded, DEGRADED_COLLECTOR_HUNG);
+		ch->p.ops->changed(ch->p.userdata);
+		ch->hung = true;
+		kill(ch->pid, SIGKILL);
+		ch->ping_sent = 0;
+	} else if (ch->ping_sent) {
+		silence_at(ch, ch->ping_sent + budget);
+	} else if (now - ch->last_rx < ch->p.timeout_usec / 2) {
+		silence_at(ch, ch->last_rx + ch->p.timeout_usec / 2);
+	} else {
+		struct frame_ping ping = { ++ch->ping_cookie };
 
-			if (child_send(ch, FRAME_PING, &ping, sizeof(ping)) == 0)
-				ch->ping_sent = now;
-		}
+		if (child_send(ch, FRAME_PING, &ping, sizeof(ping)) == 0)
+			ch->ping_sent = now;
+		silence_at(ch, now + budget);
 	}
-	return sd_event_source_set_time(src, usec + ch->p.timeout_usec / 4);
+	return 0;
 }
 
 /* ---- start ---- */
@@ -353,6 +411,7 @@ static int spawn(struct child *ch)
 	ch->pid = pid;
 	ch->started = usec_mono();
 	ch->ping_sent = 0;
+	heard(ch); /* the silence clock starts now */
 	atomic_store(&ch->p.st->collector_pid, pid);
 	log_info("collector started, pid %ld", (long)pid);
 
@@ -415,6 +474,9 @@ int child_new(const struct child_params *p, struct child **ret)
 	ch->backoff = RESTART_BACKOFF_MIN;
 	ch->p.cfg.restarts = 0;
 	ch->p.cfg.restart_reason[0] = '\0';
+	/* The collector's STATS come at least this often: four per timeout,
+	 * so that a live collector is never pinged. */
+	ch->p.cfg.heartbeat_usec = p->timeout_usec / 4;
 	ch->exe_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
 	if (ch->exe_fd < 0) {
 		r = -errno;
@@ -427,10 +489,8 @@ int child_new(const struct child_params *p, struct child **ret)
 		log_err("out of memory");
 		goto fail;
 	}
-	r = sd_event_add_time_relative(p->event, &ch->ping_src, CLOCK_MONOTONIC,
-				       p->timeout_usec / 4, 0, on_ping, ch);
-	if (r >= 0)
-		r = sd_event_source_set_enabled(ch->ping_src, SD_EVENT_ON);
+	r = sd_event_add_time(p->event, &ch->ping_src, CLOCK_MONOTONIC, UINT64_MAX, 0,
+			      on_ping, ch);
 	if (r < 0) {
 		log_err("ping timer: %s", strerror(-r));
 		goto fail;

@@ -32,6 +32,11 @@ struct child_ops {
 	/* The ring grew up to last_seq (a doorbell: frames may be dropped,
 	 * so read from the ring what is new). */
 	void (*events)(void *userdata, uint64_t last_seq);
+	/* The collector's heartbeat (its STATS frame, about once a second
+	 * while it runs): the parent's periodic work rides on it. */
+	void (*heartbeat)(void *userdata);
+	/* The collector's state changed (st->degraded, restarts). */
+	void (*changed)(void *userdata);
 	/* After child_stop: the collector is gone. */
 	void (*stopped)(void *userdata);
 	/* A collector could not be started at all (fork or exec set-up):
@@ -41,9 +46,13 @@ struct child_ops {
 
 struct child_params {
 	sd_event *event;
-	struct frame_config cfg;      /* sent as the first frame; restarts
-				       * and restart_reason are ours */
-	uint64_t timeout_usec;        /* ping answer within (collector_timeout) */
+	struct frame_config cfg;      /* sent as the first frame; restarts,
+				       * restart_reason and heartbeat_usec
+				       * are ours */
+	uint64_t timeout_usec;        /* a silent collector is pinged after
+				       * half of it, killed when a ping is
+				       * not answered within it
+				       * (collector_timeout) */
 	int shm_fd;                   /* the segment, read-write */
 	struct segmap *map;           /* for the repair (writer map) */
 	struct segmap_gate *gate;     /* the dispatcher's gate */

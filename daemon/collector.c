@@ -341,6 +341,8 @@ static int resync(struct collector *c, const char *why)
 
 	if (c->ready)
 		set_state(c, SEG_STATE_RESYNCING);
+	/* A dump keeps the loop busy (pings wait): the parent allows for it. */
+	(void)frame_send(c->parent_fd, FRAME_DUMP_BEGIN, NULL, 0);
 	c->ops->drain(c->src);
 	drop_batch(c);
 	r = c->ops->dump(c->src, &links, &addrs);
@@ -379,6 +381,7 @@ static int resync(struct collector *c, const char *why)
 	malloc_trim(0);
 	c->retry = false;
 	c->stats.resyncs++;
+	(void)frame_send(c->parent_fd, FRAME_DUMP_END, NULL, 0);
 	if (d.err < 0)
 		log_warnx("segment update during the dump: %s", strerror(-d.err));
 	if (!c->ready) {
@@ -399,6 +402,7 @@ static int resync(struct collector *c, const char *why)
 	collector_send_stats(c);
 	return 0;
 retry:
+	(void)frame_send(c->parent_fd, FRAME_DUMP_END, NULL, 0);
 	c->holding = false;
 	c->held.n = 0;
 	if (links)

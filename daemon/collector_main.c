@@ -4,8 +4,9 @@
 /* collector_main.c - see collector_main.h.
  *
  * One sd-event loop: the netlink socket, the parent's socket, SIGTERM,
- * and three timers (retry after a failed dump, CPU and memory, link
- * counters).  Handlers hand the work to collector.c.
+ * and two timers (the retry after a failed dump; one tick for CPU and
+ * memory, link counters and the heartbeat to the parent).  Handlers hand
+ * the work to collector.c.
  */
 #include "collector_main.h"
 
@@ -31,12 +32,15 @@
 
 #define CONFIG_WAIT_MSEC 5000   /* for the parent's first frame */
 #define RETRY_USEC USEC_PER_SEC /* after a failed dump */
+/* Periodic work due this soon is done on the current wake-up. */
+#define TICK_SLACK_USEC (20 * USEC_PER_MSEC)
 
 struct role {
 	struct frame_config cfg;
 	int sock;
 	sd_event *loop;
 	sd_event_source *retry_timer;
+	uint64_t next_sample, next_counters, next_beat; /* CLOCK_MONOTONIC */
 	struct collector *c;
 	struct nlsource *nl;
 };
@@ -90,21 +94,41 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static int on_sample(sd_event_source *s, uint64_t usec, void *userdata)
+/* One timer for all the periodic work (CPU and memory, link counters,
+ * the heartbeat to the parent): with the default intervals, one wake-up
+ * a second does all three. */
+static uint64_t next_due(uint64_t *next, uint64_t now, uint64_t interval)
 {
-	struct role *r = userdata;
-
-	collector_on_sample(r->c);
-	collector_send_stats(r->c);
-	return arm(s, r->cfg.sample_interval_usec);
+	if (*next > now + TICK_SLACK_USEC)
+		return 0;
+	*next = now + interval;
+	return 1;
 }
 
-static int on_counters(sd_event_source *s, uint64_t usec, void *userdata)
+static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct role *r = userdata;
+	uint64_t now, soonest;
+	bool stats = false;
 
-	collector_on_counters(r->c);
-	return arm(s, r->cfg.stats_interval_usec);
+	if (sd_event_now(r->loop, CLOCK_MONOTONIC, &now) < 0)
+		now = usec;
+	if (next_due(&r->next_sample, now, r->cfg.sample_interval_usec)) {
+		collector_on_sample(r->c);
+		stats = true;
+	}
+	if (next_due(&r->next_counters, now, r->cfg.stats_interval_usec))
+		collector_on_counters(r->c);
+	if (next_due(&r->next_beat, now, r->cfg.heartbeat_usec) || stats) {
+		collector_send_stats(r->c);
+		r->next_beat = now + r->cfg.heartbeat_usec;
+	}
+	soonest = r->next_sample;
+	if (r->next_counters < soonest)
+		soonest = r->next_counters;
+	if (r->next_beat < soonest)
+		soonest = r->next_beat;
+	return arm(s, soonest > now ? soonest - now : 0);
 }
 
 /* ---- fds ---- */
@@ -214,7 +238,9 @@ static int read_config(struct role *r)
 	r->cfg.sem_name[sizeof(r->cfg.sem_name) - 1] = '\0';
 	r->cfg.shm_name[sizeof(r->cfg.shm_name) - 1] = '\0';
 	r->cfg.restart_reason[sizeof(r->cfg.restart_reason) - 1] = '\0';
-	if (r->cfg.log_level < LOGLEVEL_ERR || r->cfg.log_level > LOGLEVEL_DEBUG)
+	if (r->cfg.log_level < LOGLEVEL_ERR || r->cfg.log_level > LOGLEVEL_DEBUG ||
+	    !r->cfg.sample_interval_usec || !r->cfg.stats_interval_usec ||
+	    !r->cfg.heartbeat_usec)
 		return -EINVAL;
 	return 0;
 }
@@ -231,7 +257,8 @@ static int add_timer(struct role *r, sd_event_source **ret, uint64_t first,
 
 static int setup_loop(struct role *r)
 {
-	sd_event_source *sample = NULL, *counters = NULL;
+	sd_event_source *tick = NULL;
+	uint64_t now;
 	sigset_t mask;
 	int e;
 
@@ -250,16 +277,21 @@ static int setup_loop(struct role *r)
 	if (e >= 0)
 		e = add_timer(r, &r->retry_timer, UINT64_MAX, on_retry);
 	if (e >= 0)
-		e = add_timer(r, &sample, r->cfg.sample_interval_usec, on_sample);
-	if (e >= 0)
-		e = add_timer(r, &counters, r->cfg.stats_interval_usec, on_counters);
-	/* The loop owns the periodic timers. */
-	if (sample)
-		sd_event_source_set_floating(sample, 1);
-	if (counters)
-		sd_event_source_set_floating(counters, 1);
-	sd_event_source_unref(sample);
-	sd_event_source_unref(counters);
+		e = sd_event_now(r->loop, CLOCK_MONOTONIC, &now);
+	if (e >= 0) {
+		/* The first sample is taken at the start: the periodic work
+		 * begins one interval later, aligned when the intervals are. */
+		r->next_sample = now + r->cfg.sample_interval_usec;
+		r->next_counters = now + r->cfg.stats_interval_usec;
+		r->next_beat = now + r->cfg.heartbeat_usec;
+		e = add_timer(r, &tick, r->cfg.stats_interval_usec < r->cfg.sample_interval_usec ?
+				      r->cfg.stats_interval_usec : r->cfg.sample_interval_usec,
+			      on_tick);
+	}
+	/* The loop owns the periodic timer. */
+	if (tick)
+		sd_event_source_set_floating(tick, 1);
+	sd_event_source_unref(tick);
 	return e;
 }
 

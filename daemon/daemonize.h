@@ -19,7 +19,7 @@
 #include <sys/types.h>
 
 /* Fork and detach.  pidfile: written with the daemon's pid once it is
- * ready (its directory is created, mode 0755, when missing).
+ * ready (its missing directories are created, mode 0755).
  *
  * Returns 0 in the child, which is a session leader in "/" with stdin and
  * stdout on /dev/null and SIGPIPE ignored.  Returns 1 in the parent once

@@ -4,9 +4,10 @@
 /* dispatcher.c - see dispatcher.h.
  *
  * One thread, blocked in msgrcv() for requests (mtype 1).  It wakes on a
- * request, on a thread-directed signal (dispatcher_poke, a periodic
- * housekeeping timer, the short re-check timer while a send is blocked)
- * or when the queue is removed (dispatcher_stop).
+ * request, on a thread-directed signal (dispatcher_poke: the parent's
+ * tick when there is work, the watchdog; the short re-check timer while a
+ * send is blocked) or when the queue is removed (dispatcher_stop).  Idle,
+ * it never wakes by itself.
  *
  * Nothing outside the daemon can hold it for long:
  * - replies are sent without blocking; when the queue is full the thread
@@ -17,9 +18,9 @@
  * - a malformed request is answered with an error when its header names a
  *   live process to answer, else dropped; both are counted, and logged at
  *   most BADLOG_BURST lines per BADLOG_WINDOW plus a summary;
- * - the housekeeping tick looks at the queue (IPC_STAT) and sweeps it
- *   when it is half full, so that junk sent to dead pids cannot lock
- *   every client out even when no request can get in.
+ * - the parent's tick looks at the queue (IPC_STAT) and has the thread
+ *   sweep it when it is half full, so that junk sent to dead pids cannot
+ *   lock every client out even when no request can get in.
  */
 #include "dispatcher.h"
 
@@ -67,7 +68,7 @@ struct dispatcher {
 	sem_t *sem;
 	struct segmap map;
 	bool mapped;
-	int qid;
+	_Atomic int qid;           /* the parent's tick reads it too */
 	pthread_t thread;
 	bool started;
 	timer_t timer;
@@ -88,6 +89,8 @@ struct dispatcher {
 	bool no_msg_copy;
 
 	_Atomic unsigned long long swept, given_up, purged, qbytes;
+	atomic_bool want_sweep;    /* the parent saw the queue half full */
+	atomic_bool summary_due;   /* bad requests not logged yet */
 };
 
 static void on_wake(int sig)
@@ -126,6 +129,7 @@ static bool type_reader(long type)
 
 /* ---- the queue ---- */
 
+/* The re-check timer, periodic; period 0 disarms it. */
 static void arm_timer(struct dispatcher *d, uint64_t period)
 {
 	struct itimerspec its = { 0 };
@@ -405,16 +409,38 @@ static void queue_check(struct dispatcher *d)
 		sweep(d);
 }
 
+/* At every turn of the thread's loop: prove it turns, and at most once a
+ * second look after the queue.  An idle thread has no timer: the parent's
+ * dispatcher_tick wakes it when there is something to do. */
 static void housekeep(struct dispatcher *d)
 {
 	uint64_t now = usec_mono();
 
 	atomic_fetch_add(&d->st->dispatcher_beat, 1);
+	if (atomic_exchange(&d->want_sweep, false))
+		sweep(d);
 	if (now < d->next_housekeep)
 		return;
 	d->next_housekeep = now + HOUSEKEEP_USEC;
 	badlog_flush(d, now);
+	atomic_store(&d->summary_due, d->badlog.suppressed > 0);
 	queue_check(d);
+}
+
+void dispatcher_tick(struct dispatcher *d)
+{
+	struct msqid_ds ds;
+	bool wake = atomic_load(&d->summary_due);
+
+	if (!d || !d->started)
+		return;
+	if (msgctl(atomic_load(&d->qid), IPC_STAT, &ds) == 0 &&
+	    (ds.msg_cbytes * 2 >= ds.msg_qbytes || ds.msg_qnum * 2 >= ds.msg_qbytes)) {
+		atomic_store(&d->want_sweep, true);
+		wake = true;
+	}
+	if (wake)
+		dispatcher_poke(d);
 }
 
 /* Send d->tx (size mtext bytes) by deadline.  Returns 0, -ETIMEDOUT,
@@ -475,7 +501,7 @@ static void reply(struct dispatcher *d, const struct proto_hdr *rq, int status,
 		if (r < 0)
 			break;
 	}
-	arm_timer(d, HOUSEKEEP_USEC);
+	arm_timer(d, 0);
 	if (r == 0 || r == -ECANCELED || r == -EIDRM || !wait)
 		return;
 	{
@@ -609,8 +635,7 @@ static void *dispatcher_thread(void *arg)
 	if (timer_create(CLOCK_MONOTONIC, &sev, &d->timer) == 0)
 		d->have_timer = true;
 	else
-		log_warn("dispatcher: timer_create (queue housekeeping runs only on requests)");
-	arm_timer(d, HOUSEKEEP_USEC);
+		log_warn("dispatcher: timer_create (a blocked reply is re-checked only at its deadline)");
 	sigemptyset(&set);
 	sigaddset(&set, WAKE_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);

@@ -35,6 +35,12 @@ int dispatcher_start(struct dispatcher **ret, const struct config *cfg,
  * st->dispatcher_beat); the parent's watchdog tick calls this. */
 void dispatcher_poke(struct dispatcher *d);
 
+/* From the parent's loop, about once a second: look at the queue
+ * (IPC_STAT) and wake the thread only when it has work (a queue at least
+ * half full of messages to sweep, a summary of bad requests to log).
+ * The idle thread has no timer of its own. */
+void dispatcher_tick(struct dispatcher *d);
+
 /* Stop the thread and remove the queue.  Accepts NULL. */
 void dispatcher_stop(struct dispatcher *d);
 

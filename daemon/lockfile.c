@@ -25,8 +25,24 @@ int lockfile_mkdir_parent(const char *path)
 	if (!slash || slash == dir)
 		return 0;
 	*slash = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
+	/* mkdir -p: each prefix in turn, so that a plain `make install`
+	 * (runstatedir $prefix/var/run, which nothing made) works too.  A
+	 * component that exists but is no directory fails the next mkdir
+	 * (or the open) with ENOTDIR. */
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		if (p[-1] != '/') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+				return -errno;
+			*p = c;
+		}
+		if (!*p)
+			break;
+	}
 	return 0;
 }
 

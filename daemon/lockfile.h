@@ -7,14 +7,15 @@
 
 #include <sys/types.h>
 
-/* Create (with its directory, mode 0755) and flock the lock file at path,
+/* Create (with its missing directories, mode 0755) and flock the lock file at path,
  * and write our pid into it.  Returns the open fd; -EWOULDBLOCK when
  * another process holds it (its pid in *ret_holder when known, else 0),
  * or another -errno.  Symlinks are not followed. */
 int lockfile_acquire(const char *path, pid_t *ret_holder);
 
-/* Create the directory that will hold path (one level, mode 0755) unless
- * it exists.  Returns 0 or -errno. */
+/* Create the directory that will hold path, and every missing directory
+ * above it (mode 0755, less the umask), as mkdir -p.  Returns 0 or
+ * -errno. */
 int lockfile_mkdir_parent(const char *path);
 
 #endif

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "cmdline.h"
 #include "collector_main.h"
 #include "daemonize.h"
+#include "lockfile.h"
 #include "log.h"
 #include "supervisor.h"
 
@@ -41,7 +41,7 @@ static void usage(FILE *f)
 		"  -c, --config FILE            configuration file (default %s)\n"
 		"  -n, --netns NAME             watch network namespace NAME (%s/NAME)\n"
 		"  -d, --daemonize              detach once ready (only without systemd)\n"
-		"  -p, --pid-file FILE          with -d: pid file (default: beside the lock file)\n"
+		"  -p, --pid-file FILE          with -d: pid file (default: the lock file's, .pid)\n"
 		"  -h, --help                   show this help and exit\n"
 		"  -V, --version                show the version and exit\n"
 		"\n"
@@ -65,8 +65,60 @@ static int load_config(struct config *c, char *err, size_t errlen,
 	r = cmdline_apply(&o->cl, &tmp, err, errlen);
 	if (r < 0)
 		return r;
+	/* No lock_path: the segment's lock of the names in use (the others
+	 * are taken by names_lock).  Derived here, so that a reload derives
+	 * the same. */
+	if (!*tmp.lock_path) {
+		struct config_locks l;
+
+		r = config_locks(&tmp, getenv("RUNTIME_DIRECTORY"), &l, err, errlen);
+		if (r < 0)
+			return r;
+		memcpy(tmp.lock_path, l.path[CONFIG_LOCK_SHM], sizeof(tmp.lock_path));
+	}
 	*c = tmp;
 	return 0;
+}
+
+/* When lock_path was derived (it is the segment's lock), take the lock
+ * files of the other names too: daemons that share any name must not run
+ * side by side.  supervisor_run takes lock_path itself.  Fills fds (-1
+ * where no lock was taken); returns 0, or 1 (logged) when a name is
+ * taken or a lock file cannot be made. */
+static int names_lock(const struct config *c, int fds[CONFIG_LOCK_N])
+{
+	struct config_locks l;
+	char err[512];
+	pid_t holder;
+
+	for (int i = 0; i < CONFIG_LOCK_N; i++)
+		fds[i] = -1;
+	if (config_locks(c, getenv("RUNTIME_DIRECTORY"), &l, err, sizeof(err)) < 0 ||
+	    strcmp(c->lock_path, l.path[CONFIG_LOCK_SHM]) != 0)
+		return 0; /* lock_path was given: that one lock is all */
+	for (int i = CONFIG_LOCK_SHM + 1; i < CONFIG_LOCK_N; i++) {
+		int r = lockfile_acquire(l.path[i], &holder);
+
+		if (r == -EWOULDBLOCK) {
+			log_err("another ipcmond (pid %ld) already runs with lock file %s "
+				"(%s %s)", (long)holder, l.path[i], l.key[i], l.value[i]);
+			return 1;
+		}
+		if (r < 0) {
+			log_err("lock file %s (%s %s): %s", l.path[i], l.key[i], l.value[i],
+				strerror(-r));
+			return 1;
+		}
+		fds[i] = r;
+	}
+	return 0;
+}
+
+static void names_unlock(int fds[CONFIG_LOCK_N])
+{
+	for (int i = 0; i < CONFIG_LOCK_N; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 }
 
 /* A name as `ip netns` takes it: one path component. */
@@ -101,14 +153,18 @@ static int netns_enter(const char *name, char *err, size_t errlen)
 	return r;
 }
 
-/* The default pid file: ipcmond.pid in the lock file's directory, so that
- * instances get their own. */
-static void default_pid_file(const struct config *c, char *buf, size_t len)
+/* The default pid file: the lock file's name with .pid for .lock (or
+ * .pid appended), so that daemons that lock in the same directory get
+ * their own. */
+static int default_pid_file(const struct config *c, char *buf, size_t len)
 {
-	char dir[PATH_MAX];
+	size_t n = strlen(c->lock_path);
 
-	snprintf(dir, sizeof(dir), "%s", c->lock_path);
-	snprintf(buf, len, "%s/ipcmond.pid", dirname(dir));
+	if (n > 5 && strcmp(c->lock_path + n - 5, ".lock") == 0)
+		n -= 5;
+	if ((size_t)snprintf(buf, len, "%.*s.pid", (int)n, c->lock_path) >= len)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 int main(int argc, char *argv[])
@@ -125,7 +181,7 @@ int main(int argc, char *argv[])
 	struct options o = { 0 };
 	struct config c;
 	char err[512], pid_file[PATH_MAX];
-	int opt, r, status = 2;
+	int opt, r, status = 2, lock_fds[CONFIG_LOCK_N];
 
 	/* The collector's role: exec'd by the parent (child.c). */
 	if (argc == 2 && strcmp(argv[1], COLLECTOR_ARG) == 0)
@@ -190,8 +246,11 @@ int main(int argc, char *argv[])
 	if (o.daemonize) {
 		if (o.pid_file)
 			snprintf(pid_file, sizeof(pid_file), "%s", o.pid_file);
-		else
-			default_pid_file(&c, pid_file, sizeof(pid_file));
+		else if (default_pid_file(&c, pid_file, sizeof(pid_file)) < 0) {
+			fprintf(stderr, "ipcmond: pid file: lock file %s: path is too long "
+				"for its .pid; use --pid-file\n", c.lock_path);
+			goto out;
+		}
 		r = daemonize(pid_file, &status);
 		if (r == -EEXIST) {
 			fprintf(stderr, "ipcmond: --daemonize is for use without systemd "
@@ -208,7 +267,10 @@ int main(int argc, char *argv[])
 			goto out; /* the parent: the daemon is ready, or failed */
 	}
 	log_init(c.log_level, "main");
-	status = supervisor_run(&c, load_config, &o);
+	status = names_lock(&c, lock_fds);
+	if (status == 0)
+		status = supervisor_run(&c, load_config, &o);
+	names_unlock(lock_fds);
 	if (o.daemonize)
 		(void)daemonize_remove_pidfile(pid_file);
 out:

@@ -69,7 +69,6 @@ struct supervisor {
 	/* systemd */
 	bool ready_sent;
 	bool stopping;
-	sd_event_source *status_src;
 	sd_event_source *watchdog_src;
 	sd_event_source *fifo_src;
 	uint64_t watchdog_usec;
@@ -211,14 +210,6 @@ static void status_update(struct supervisor *s)
 	}
 }
 
-static int on_status_timer(sd_event_source *src, uint64_t usec, void *userdata)
-{
-	struct supervisor *s = userdata;
-
-	status_update(s);
-	return sd_event_source_set_time(src, usec + USEC_PER_SEC);
-}
-
 /* WATCHDOG=1 only while the loop turns (this timer runs in it) and the
  * dispatcher thread proves alive (its beat moved since the last tick,
  * answering the poke we gave it then). */
@@ -295,6 +286,21 @@ static void on_child_events(void *userdata, uint64_t last_seq)
 	events_catch_up(userdata, last_seq);
 }
 
+/* About once a second while the collector runs: the parent's periodic
+ * work, without a timer of its own. */
+static void on_child_heartbeat(void *userdata)
+{
+	struct supervisor *s = userdata;
+
+	status_update(s);
+	dispatcher_tick(s->disp);
+}
+
+static void on_child_changed(void *userdata)
+{
+	status_update(userdata);
+}
+
 static void on_child_stopped(void *userdata)
 {
 	struct supervisor *s = userdata;
@@ -313,6 +319,8 @@ static void on_child_failed(void *userdata)
 static const struct child_ops child_ops = {
 	.ready = on_child_ready,
 	.events = on_child_events,
+	.heartbeat = on_child_heartbeat,
+	.changed = on_child_changed,
 	.stopped = on_child_stopped,
 	.failed = on_child_failed,
 };
@@ -425,11 +433,8 @@ static int add_timers(struct supervisor *s)
 {
 	int r;
 
-	r = sd_event_add_time_relative(s->event, &s->status_src, CLOCK_MONOTONIC,
-				       USEC_PER_SEC, 0, on_status_timer, s);
-	if (r >= 0)
-		r = sd_event_source_set_enabled(s->status_src, SD_EVENT_ON);
-	if (r >= 0 && sd_watchdog_enabled(false, &s->watchdog_usec) > 0) {
+	r = 0;
+	if (sd_watchdog_enabled(false, &s->watchdog_usec) > 0) {
 		log_info("watchdog every %" PRIu64 " ms", s->watchdog_usec / USEC_PER_MSEC);
 		r = sd_event_add_time_relative(s->event, &s->watchdog_src, CLOCK_MONOTONIC,
 					       s->watchdog_usec / 2, 0, on_watchdog_timer, s);
@@ -510,7 +515,6 @@ fail:
 	dispatcher_stop(s.disp);
 	segment_stop(&s);
 	segment_destroy(&s);
-	sd_event_source_disable_unref(s.status_src);
 	sd_event_source_disable_unref(s.watchdog_src);
 	sd_event_source_disable_unref(s.fifo_src);
 	sd_event_unref(s.event);

@@ -5,8 +5,10 @@
 man1_MANS = man/ipcmonctl.1
 man5_MANS = man/ipcmond.conf.5
 man8_MANS = man/ipcmond.8 man/ipcmon-exporter.8
-doc_DATA = doc/ipcmond.conf
-EDITED = $(man1_MANS) $(man5_MANS) $(man8_MANS) $(doc_DATA)
+# The sample, with every key at its default, where Debian keeps examples.
+exampledir = $(docdir)/examples
+example_DATA = doc/ipcmond.conf
+EDITED = $(man1_MANS) $(man5_MANS) $(man8_MANS) $(example_DATA)
 EXTRA_DIST += $(EDITED:=.in)
 CLEANFILES += $(EDITED)
 

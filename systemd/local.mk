@@ -3,12 +3,18 @@
 # The units: *.in filled by one rule so that paths follow --prefix and
 # --sbindir (as lldpd's edit.am); @SANDBOX@ takes systemd/sandbox.in, the
 # hardening both units share.
-systemdsystemunit_DATA = \
+UNITS = \
 	systemd/ipcmond.service \
 	systemd/ipcmond@.service \
 	systemd/ipcmon-exporter.service \
 	systemd/ipcmon-exporter.socket \
 	$(NULL)
+# --without-systemdsystemunitdir: built (the tests read them), not installed.
+if SYSTEMD_UNITS
+systemdsystemunit_DATA = $(UNITS)
+else
+noinst_DATA = $(UNITS)
+endif
 EXTRA_DIST += \
 	systemd/ipcmond.service.in \
 	systemd/ipcmond@.service.in \
@@ -16,7 +22,7 @@ EXTRA_DIST += \
 	systemd/ipcmon-exporter.socket.in \
 	systemd/sandbox.in \
 	$(NULL)
-CLEANFILES += $(systemdsystemunit_DATA)
+CLEANFILES += $(UNITS)
 
 systemd/ipcmond.service: $(srcdir)/systemd/ipcmond.service.in $(srcdir)/systemd/sandbox.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) systemd && \

@@ -328,6 +328,9 @@ START_TEST(test_start_then_follow)
 	frames(f);
 	ck_assert_uint_eq(f[FRAME_READY], 1);
 	ck_assert_uint_ge(f[FRAME_EVENTS], 1);
+	/* the parent is told the loop is busy in a dump, and when it ends */
+	ck_assert_uint_eq(f[FRAME_DUMP_BEGIN], 1);
+	ck_assert_uint_eq(f[FRAME_DUMP_END], 1);
 
 	kernel_link(5, "veth0", IFF_BROADCAST, true);
 	collector_on_netlink(c);
@@ -400,6 +403,15 @@ START_TEST(test_failed_resync_retries)
 	ck_assert(!collector_retry_due(c));
 	ck_assert_uint_eq(m.h->state, SEG_STATE_READY);
 	ck_assert_ptr_nonnull(seg_link_named("late0"));
+	{
+		unsigned f[FRAME_TYPE_MAX];
+
+		/* every dump, failed or not, ends with DUMP_END: the parent
+		 * never stays in "dumping" */
+		frames(f);
+		ck_assert_uint_eq(f[FRAME_DUMP_BEGIN], 4);
+		ck_assert_uint_eq(f[FRAME_DUMP_END], 4);
+	}
 	t = ring_text(&seen);
 	ck_assert_msg(strstr(t, "6 : netlink overflow: resynced, 1 changes\n1 late0: new"),
 		      "ring after the retries:\n%s", t);

@@ -253,6 +253,8 @@ START_TEST(test_format_roundtrip)
 	config_defaults(&other);
 	for (const struct config_key *k = config_keys; k->name; k++) {
 		config_format(&cfg, k, buf, sizeof(buf));
+		if (k->type == CONFIG_T_PATH && !*buf)
+			continue; /* lock_path unset: a file leaves it out */
 		ck_assert_msg(config_set(&other, k, buf, msg, sizeof(msg)) == 0,
 			      "%s = %s: %s", k->name, buf, msg);
 	}
@@ -271,7 +273,8 @@ START_TEST(test_instance_names)
 	ck_assert_str_eq(cfg.shm_name, "/ipc_shm.foobar");
 	ck_assert_str_eq(cfg.sem_name, "/ipc_sem.foobar");
 	ck_assert_int_eq(cfg.msg_key, 0x499cf968);
-	ck_assert_str_eq(cfg.lock_path, RUNSTATEDIR "/ipcmond@foobar/ipcmond.lock");
+	/* no single lock file: one per name, in the instance's directory */
+	ck_assert_str_eq(cfg.lock_path, "");
 	ck_assert_int_eq(config_instance_key("a"), 0x490c292c);
 	/* Tunables do not follow the instance. */
 	ck_assert_int_eq(cfg.log_level, LOGLEVEL_INFO);
@@ -290,7 +293,7 @@ START_TEST(test_instance_explicit_wins)
 	ck_assert_int_eq(cfg.msg_key, 0x42);
 	ck_assert_str_eq(cfg.sem_name, "/s");
 	ck_assert_str_eq(cfg.shm_name, "/ipc_shm.a.b-c_9");
-	ck_assert_str_eq(cfg.lock_path, RUNSTATEDIR "/ipcmond@a.b-c_9/ipcmond.lock");
+	ck_assert_str_eq(cfg.lock_path, "");
 
 	config_defaults(&cfg);
 	ck_assert_int_eq(parse("sem_name = /s\ninstance = a.b-c_9\nmsg_key = 0x42\n"
@@ -376,10 +379,148 @@ START_TEST(test_instance_roundtrip)
 	config_defaults(&other);
 	for (const struct config_key *k = config_keys; k->name; k++) {
 		config_format(&cfg, k, buf, sizeof(buf));
+		if (k->type == CONFIG_T_PATH && !*buf)
+			continue; /* lock_path unset: a file leaves it out */
 		ck_assert_msg(config_set(&other, k, buf, msg, sizeof(msg)) == 0,
 			      "%s = %s: %s", k->name, buf, msg);
 	}
 	ck_assert_mem_eq(&cfg, &other, sizeof(cfg));
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Lock files: one per name, in the lock directory (config_locks).      */
+
+static struct config_locks locks;
+
+static void locks_ok(const char *runtime_dir)
+{
+	int r = config_locks(&cfg, runtime_dir, &locks, err, sizeof(err));
+
+	ck_assert_msg(r == 0, "config_locks: %d %s", r, err);
+}
+
+START_TEST(test_locks_default)
+{
+	ck_assert_str_eq(cfg.lock_path, "");
+	locks_ok(NULL);
+	ck_assert_str_eq(locks.dir, RUNSTATEDIR "/ipcmond");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_SHM], RUNSTATEDIR "/ipcmond/shm.ipc_shm.lock");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_SEM], RUNSTATEDIR "/ipcmond/sem.ipc_sem.lock");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_MSG], RUNSTATEDIR "/ipcmond/msg.0x00001111.lock");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_FIFO], RUNSTATEDIR "/ipcmond/fifo.tmp+ipc_fifo.lock");
+	ck_assert_str_eq(locks.key[CONFIG_LOCK_FIFO], "fifo_path");
+	ck_assert_str_eq(locks.value[CONFIG_LOCK_FIFO], "/tmp/ipc_fifo");
+	ck_assert_str_eq(locks.key[CONFIG_LOCK_MSG], "msg_key");
+	ck_assert_str_eq(locks.value[CONFIG_LOCK_MSG], "0x1111");
+	/* An empty RUNTIME_DIRECTORY is no directory. */
+	locks_ok("");
+	ck_assert_str_eq(locks.dir, RUNSTATEDIR "/ipcmond");
+}
+END_TEST
+
+/* systemd's RuntimeDirectory= wins over runstatedir, so the unit needs no
+ * --lock-path; with several directories, the first. */
+START_TEST(test_locks_runtime_directory)
+{
+	locks_ok("/run/ipcmond");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_SHM], "/run/ipcmond/shm.ipc_shm.lock");
+	locks_ok("/run/x/:/run/y");
+	ck_assert_str_eq(locks.dir, "/run/x");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_MSG], "/run/x/msg.0x00001111.lock");
+	ck_assert_int_eq(parse("instance = blue\n"), 0);
+	locks_ok("/run/ipcmond@blue");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_SEM], "/run/ipcmond@blue/sem.ipc_sem.blue.lock");
+}
+END_TEST
+
+START_TEST(test_locks_bad_runtime_directory)
+{
+	char longdir[PATH_MAX + 8];
+
+	ck_assert_int_eq(config_locks(&cfg, "run/ipcmond", &locks, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "environment RUNTIME_DIRECTORY: 'run/ipcmond' is not an absolute path");
+	memset(longdir, 'a', sizeof(longdir) - 1);
+	longdir[0] = '/';
+	longdir[sizeof(longdir) - 1] = '\0';
+	ck_assert_int_eq(config_locks(&cfg, longdir, &locks, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "environment RUNTIME_DIRECTORY: path is too long"), "got '%s'", err);
+}
+END_TEST
+
+/* An instance locks in its own directory, as ipcmond@NAME.service does. */
+START_TEST(test_locks_instance)
+{
+	ck_assert_int_eq(parse("instance = ns-2.b\n"), 0);
+	locks_ok(NULL);
+	ck_assert_str_eq(locks.dir, RUNSTATEDIR "/ipcmond@ns-2.b");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_SHM], RUNSTATEDIR "/ipcmond@ns-2.b/shm.ipc_shm.ns-2.b.lock");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_FIFO],
+			 RUNSTATEDIR "/ipcmond@ns-2.b/fifo.tmp+ipc_fifo.ns-2.b.lock");
+}
+END_TEST
+
+static const char *fifo_lock(const char *path)
+{
+	snprintf(cfg.fifo_path, sizeof(cfg.fifo_path), "%s", path);
+	locks_ok("/r");
+	ck_assert_int_eq(strncmp(locks.path[CONFIG_LOCK_FIFO], "/r/", 3), 0);
+	return locks.path[CONFIG_LOCK_FIFO] + 3;
+}
+
+/* Distinct paths, distinct files; the same file however it is spelled;
+ * no backslash (the log would double it). */
+START_TEST(test_locks_escape)
+{
+	ck_assert_str_eq(fifo_lock("/tmp/a-b c"), "fifo.tmp+a-b%20c.lock");
+	ck_assert_str_eq(fifo_lock("/tmp/a/b"), "fifo.tmp+a+b.lock");
+	ck_assert_str_eq(fifo_lock("/tmp/a+b"), "fifo.tmp+a%2bb.lock");
+	ck_assert_str_eq(fifo_lock("/tmp/a%2bb"), "fifo.tmp+a%252bb.lock");
+	ck_assert_str_eq(fifo_lock("//tmp/./a//b/"), "fifo.tmp+a+b.lock");
+	ck_assert_str_eq(fifo_lock("/.x/../y.z"), "fifo..x+..+y.z.lock");
+	ck_assert_str_eq(fifo_lock("/x#\\"), "fifo.x%23%5c.lock");
+	ck_assert_str_eq(fifo_lock("/caf\xc3\xa9"), "fifo.caf%c3%a9.lock");
+	ck_assert_int_eq(parse("shm_name = /a.b:c_d\nsem_name = /+\nmsg_key = 0x7fffffff\n"), 0);
+	locks_ok("/r");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_SHM], "/r/shm.a.b:c_d.lock");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_SEM], "/r/sem.%2b.lock");
+	ck_assert_str_eq(locks.path[CONFIG_LOCK_MSG], "/r/msg.0x7fffffff.lock");
+}
+END_TEST
+
+/* A name whose file name would pass NAME_MAX: '#' and a hash, which no
+ * escaped name can spell ('#' is always escaped). */
+START_TEST(test_locks_long_name)
+{
+	char path[400], a[PATH_MAX], b[PATH_MAX];
+	const char *base;
+
+	memset(path, 'x', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	strcpy(a, fifo_lock(path));
+	ck_assert_int_eq(strlen(a), strlen("fifo.#0123456789abcdef.lock"));
+	ck_assert_int_eq(strncmp(a, "fifo.#", 6), 0);
+	path[200] = 'y';
+	strcpy(b, fifo_lock(path));
+	ck_assert_str_ne(a, b);
+	/* the longest name still spelled out */
+	memset(path, 'x', sizeof(path));
+	path[0] = '/';
+	path[1 + NAME_MAX - strlen("fifo..lock")] = '\0';
+	base = fifo_lock(path);
+	ck_assert_int_eq(strlen(base), NAME_MAX);
+	ck_assert_ptr_null(strchr(base, '#'));
+	path[strlen(path)] = 'x';
+	path[2 + NAME_MAX - strlen("fifo..lock")] = '\0';
+	ck_assert_ptr_nonnull(strchr(fifo_lock(path), '#'));
+	/* the shm name at its longest */
+	memset(cfg.shm_name, 's', CONFIG_IPC_NAME_MAX);
+	cfg.shm_name[0] = '/';
+	cfg.shm_name[CONFIG_IPC_NAME_MAX] = '\0';
+	locks_ok("/r");
+	base = strrchr(locks.path[CONFIG_LOCK_SHM], '/') + 1;
+	ck_assert_msg(strlen(base) <= NAME_MAX, "%s", base);
 }
 END_TEST
 
@@ -411,6 +552,16 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_instance_bad_option);
 	tcase_add_test(tc, test_instance_keys_distinct);
 	tcase_add_test(tc, test_instance_roundtrip);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("locks");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_locks_default);
+	tcase_add_test(tc, test_locks_runtime_directory);
+	tcase_add_test(tc, test_locks_bad_runtime_directory);
+	tcase_add_test(tc, test_locks_instance);
+	tcase_add_test(tc, test_locks_escape);
+	tcase_add_test(tc, test_locks_long_name);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,8 @@
 #include "dispatcher.h"
 
 #include <check.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <linux/if.h>
 #include <semaphore.h>
@@ -29,6 +31,8 @@
 /* ---- the thread on a real queue ---- */
 
 struct live {
+	pthread_t ticker;           /* the parent's heartbeat: dispatcher_tick */
+	atomic_bool stop_ticking;
 	struct config cfg;
 	struct daemon_status *st;
 	struct dispatcher *d;
@@ -47,6 +51,17 @@ static void live_cleanup(void)
 
 	if (q >= 0)
 		msgctl(q, IPC_RMID, NULL);
+}
+
+static void *ticker(void *arg)
+{
+	struct live *t = arg;
+
+	while (!atomic_load(&t->stop_ticking)) {
+		dispatcher_tick(t->d);
+		nanosleep(&(struct timespec){ .tv_nsec = 200 * 1000 * 1000 }, NULL);
+	}
+	return NULL;
 }
 
 static void live_start(struct live *t, uint32_t nlinks)
@@ -70,10 +85,14 @@ static void live_start(struct live *t, uint32_t nlinks)
 	ck_assert_int_eq(dispatcher_start(&t->d, &t->cfg, t->fd, &t->sem, &t->gate, t->st), 0);
 	t->qid = msgget(t->cfg.msg_key, 0);
 	ck_assert_int_ge(t->qid, 0);
+	atomic_init(&t->stop_ticking, false);
+	ck_assert_int_eq(pthread_create(&t->ticker, NULL, ticker, t), 0);
 }
 
 static void live_stop(struct live *t)
 {
+	atomic_store(&t->stop_ticking, true);
+	pthread_join(t->ticker, NULL);
 	dispatcher_stop(t->d);
 	segmap_gate_destroy(&t->gate);
 	ck_assert_int_lt(msgget(t->cfg.msg_key, 0), 0); /* queue removed */
@@ -265,7 +284,8 @@ START_TEST(test_live_stopped_client)
 END_TEST
 
 /* Junk for a dead pid fills the queue to its byte limit: clients are
- * locked out until the housekeeping sweep removes it (within seconds). */
+ * locked out until the sweep the parent's tick asks for removes it
+ * (within seconds). */
 START_TEST(test_live_sweep)
 {
 	struct live t;

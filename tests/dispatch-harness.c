@@ -210,8 +210,15 @@ int main(int argc, char *argv[])
 		ssize_t r;
 		char *nl;
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		int pr = poll(p, 2, 1000);
+
+		if (pr < 0 && errno != EINTR)
 			break;
+		if (pr == 0) {
+			/* what the parent does on the collector's heartbeat */
+			dispatcher_tick(d);
+			continue;
+		}
 		if (p[0].revents)
 			break;
 		if (!p[1].revents)

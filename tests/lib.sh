@@ -132,7 +132,10 @@ daemon_stop() {
 	local reports
 	daemon_alive || fail "daemon (pid $T_PID) died before it was stopped"
 	kill -TERM "$T_PID"
-	wait_for "ipcmond (pid $T_PID) to exit after SIGTERM" 15 eval '! daemon_alive'
+	# A deadline, not a speed test: a sanitizer build checks every
+	# allocation for leaks at exit, which with thousands of links on a
+	# loaded machine takes seconds per process.
+	wait_for "ipcmond (pid $T_PID) to exit after SIGTERM" 60 eval '! daemon_alive'
 	T_PID=
 	reports=$(sanitizer_reports)
 	[ -z "$reports" ] || fail "sanitizer reports from ipcmond: $reports"

@@ -33,6 +33,11 @@ tests_check_frame_SOURCES = tests/check_frame.c
 tests_check_frame_CFLAGS = $(CHECK_TEST_CFLAGS)
 tests_check_frame_LDADD = $(CHECK_TEST_LIBS)
 
+check_PROGRAMS += tests/check_lockfile
+tests_check_lockfile_SOURCES = tests/check_lockfile.c
+tests_check_lockfile_CFLAGS = $(CHECK_TEST_CFLAGS)
+tests_check_lockfile_LDADD = $(CHECK_TEST_LIBS)
+
 check_PROGRAMS += tests/check_names
 tests_check_names_SOURCES = tests/check_names.c
 tests_check_names_CFLAGS = $(CHECK_TEST_CFLAGS)
@@ -138,6 +143,7 @@ UNIT_TESTS = \
 	tests/check_config \
 	tests/check_frame \
 	tests/check_linkdb \
+	tests/check_lockfile \
 	tests/check_names \
 	tests/check_segment \
 	tests/check_segmap \
@@ -145,7 +151,11 @@ UNIT_TESTS = \
 	tests/check_sysstat \
 	$(NULL)
 
+# Longest first: make check runs them in this order, two at a time, so
+# the package build overlaps the rest instead of ending the run.
 INTEGRATION_TESTS = \
+	tests/package.test \
+	tests/install.test \
 	tests/man.test \
 	$(COLLECTOR_TESTS) \
 	tests/supervisor.test \
@@ -159,12 +169,15 @@ INTEGRATION_TESTS = \
 	tests/client-8000.test \
 	tests/client-restart.test \
 	tests/client-follow.test \
+	tests/client-abi.test \
 	tests/metrics.test \
 	tests/exporter.test \
 	tests/exporter-prometheus.test \
 	tests/journal.test \
 	tests/options.test \
 	tests/lifecycle.test \
+	tests/locks.test \
+	tests/licence.test \
 	tests/systemd-units.test \
 	tests/systemd-options.test \
 	tests/systemd-service.test \
